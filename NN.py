@@ -1,0 +1,1 @@
+"""NN: implementation lands with its issue."""

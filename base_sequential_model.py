@@ -1,0 +1,1 @@
+"""base_sequential_model: implementation lands with its issue."""

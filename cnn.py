@@ -1,0 +1,1 @@
+"""cnn: implementation lands with its issue."""

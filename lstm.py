@@ -1,0 +1,1 @@
+"""lstm: implementation lands with its issue."""

@@ -1,0 +1,1 @@
+"""rnn: implementation lands with its issue."""

@@ -1,0 +1,1 @@
+"""svm: implementation lands with its issue."""

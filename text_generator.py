@@ -1,0 +1,1 @@
+"""text_generator: implementation lands with its issue."""
