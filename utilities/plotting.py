@@ -1,0 +1,67 @@
+"""Small matplotlib helpers the notebook uses for its repeated figures."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.metrics import ConfusionMatrixDisplay
+
+
+def plot_curves(curves, title, xlabel, ylabel="Loss"):
+    """Plot one or more named curves on shared axes.
+
+    Parameters
+    ----------
+    curves : dict of str -> sequence of float
+        Legend label -> values; a single unnamed curve may use the key "".
+    title, xlabel, ylabel : str
+    """
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for label, values in curves.items():
+        ax.plot(np.asarray(values).squeeze(), label=label or None)
+    ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
+    if any(curves):
+        ax.legend()
+    fig.tight_layout()
+    plt.show()
+
+
+def plot_confusion(y_true, y_pred, labels, title):
+    """Show the row-normalised confusion matrix and return its diagonal.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (N,), int class indices
+    labels : sequence of str, one per class
+    title : str
+
+    Returns
+    -------
+    diagonal : ndarray of shape (C,), per-class recall
+    """
+    display = ConfusionMatrixDisplay.from_predictions(
+        y_true, y_pred, normalize="true", display_labels=labels, values_format=".2f"
+    )
+    display.ax_.set_title(title)
+    display.figure_.set_size_inches(4.5, 4)
+    plt.show()
+    return np.diag(display.confusion_matrix)
+
+
+def show_images(images, titles=None, columns=5):
+    """Show grayscale images in a grid.
+
+    Parameters
+    ----------
+    images : sequence of ndarray of shape (H, W)
+    titles : sequence of str, optional
+    columns : int, default=5
+    """
+    rows = int(np.ceil(len(images) / columns))
+    fig, axes = plt.subplots(rows, columns, figsize=(2 * columns, 2.1 * rows))
+    for i, ax in enumerate(np.atleast_1d(axes).ravel()):
+        ax.axis("off")
+        if i < len(images):
+            ax.imshow(images[i], cmap="gray")
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=9)
+    fig.tight_layout()
+    plt.show()
