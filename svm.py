@@ -13,8 +13,8 @@ import numpy as np
 # Up to this many features the squared distances are summed one feature at a
 # time from exact differences; above it the Gram-matrix expansion is faster.
 _DIRECT_MAX_FEATURES = 5
-# Rows per block when filling the RBF kernel: a block of 64 x N float64 values
-# stays in the L2 cache while every pass over it runs.
+# Rows per block when filling the RBF kernel: 64 x N float64 values are 1 MiB
+# at N = 2,000, so a block stays in a typical L2 cache across its passes.
 _BLOCK_ROWS = 64
 
 
@@ -64,25 +64,26 @@ def _map_rows(X, phi, name, n_mapped=None):
 
 
 def feature_construction(X):
-    """Lift 2-D points onto a paraboloid so that ring-shaped classes split linearly.
+    """Map points to new features in which ``data/artificial_data.csv`` is linearly separable.
 
-    Every circle ``||x - c||^2 = r^2`` expands to
-    ``||x||^2 - 2 c . x + (||c||^2 - r^2) = 0``, which is linear in
-    ``(x, ||x||^2)``. Classes separated by any circle (such as the rings in
-    ``data/artificial_data.csv``) are therefore separated by a hyperplane in
-    the mapped space, and new points from the same rings stay separated.
+    ``SVC(kernel="linear")`` fitted on the mapped points must reach 100%
+    training accuracy, and the map should also separate new points drawn
+    from the same two classes (a rule, not a memorised lookup).
 
     Parameters
     ----------
     X : array-like of shape (N, D)
-        Input points.
+        Input points (D = 2 for the artificial data).
 
     Returns
     -------
-    X_mapped : ndarray of shape (N, D + 1)
-        The original features followed by the squared norm ``||x||^2``.
+    X_mapped : ndarray of shape (N, D')
+        The mapped points.
     """
     # BEGIN SOLUTION
+    # Lift onto a paraboloid: every circle ||x - c||^2 = r^2 expands to
+    # ||x||^2 - 2 c.x + (||c||^2 - r^2) = 0, which is linear in (x, ||x||^2),
+    # so classes split by any circle are split by a hyperplane here.
     X = _as_points(X, "X")
     squared_norm = np.einsum("nd,nd->n", X, X)  # (N,)
     return np.column_stack((X, squared_norm))
@@ -90,12 +91,10 @@ def feature_construction(X):
 
 
 def kernel_construction(X, phi, Z=None):
-    """Build the kernel ``K = phi(.) . phi(.)`` one entry at a time.
+    """Build the kernel ``K[i, j] = phi(x_i) . phi(x_j)`` one entry at a time.
 
-    ``K[i, j] = phi(x_i) . phi(x_j)``. The explicit double loop is the point of
-    the exercise: it is what the kernel trick saves us from. Each point is
-    mapped once, and the symmetric train kernel computes only the upper
-    triangle and mirrors it, so ``K`` is exactly symmetric.
+    The explicit double loop is the point of the exercise: it is the cost
+    that the kernel trick avoids.
 
     Parameters
     ----------
@@ -113,6 +112,8 @@ def kernel_construction(X, phi, Z=None):
     K : ndarray of shape (N, N), or (M, N) when ``Z`` is given
     """
     # BEGIN SOLUTION
+    # Each point is mapped once; the train kernel fills the upper triangle and
+    # mirrors it, which makes it exactly symmetric.
     X = _as_points(X, "X")
     phi_X = _map_rows(X, phi, "X")  # (N, D')
     n = X.shape[0]
@@ -176,11 +177,8 @@ def _gram_to_squared_distances(out, A_sq, B_sq):
 def rbf_kernel(X, gamma, Z=None):
     """Radial basis function kernel ``K[i, j] = exp(-gamma ||x_i - x_j||^2)``.
 
-    Vectorised and filled in row blocks that fit in cache. With few features
-    the squared distances come from exact differences; with many, from the
-    Gram expansion of points centred on the mean of ``X`` (distances do not
-    change under a shift, and centring shrinks the norms whose cancellation
-    costs precision), clipped at 0. The train kernel's diagonal is exactly 1.
+    Vectorised, with no negative squared distances from rounding; the train
+    kernel's diagonal is exactly 1.
 
     Parameters
     ----------
@@ -198,18 +196,21 @@ def rbf_kernel(X, gamma, Z=None):
         Entries in [0, 1].
     """
     # BEGIN SOLUTION
+    # Filled in row blocks that fit in cache. With few features the squared
+    # distances come from exact differences; with many, from the Gram
+    # expansion of points centred on the mean of X (a shift leaves distances
+    # unchanged and shrinks the norms whose cancellation costs precision).
     X = _as_points(X, "X")
     gamma = _check_gamma(gamma)
     symmetric = Z is None
     Z = X if symmetric else _as_points(Z, "Z", n_features=X.shape[1])
     direct = X.shape[1] <= _DIRECT_MAX_FEATURES
+    K = np.empty((Z.shape[0], X.shape[0]))
     if not direct:
         mean = X.mean(axis=0)
         X = X - mean
         Z = X if symmetric else Z - mean
         X_sq, Z_sq = np.einsum("nd,nd->n", X, X), np.einsum("md,md->m", Z, Z)
-    K = np.empty((Z.shape[0], X.shape[0]))
-    if not direct:
         # One large product: BLAS runs it far faster than one call per block.
         np.matmul(Z, X.T, out=K)
     for start in range(0, Z.shape[0], _BLOCK_ROWS):

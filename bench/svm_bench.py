@@ -52,7 +52,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="number of points N")
     parser.add_argument("--features", type=int, nargs="+", default=[2, 64],
-                        help="feature counts D to try (2 uses exact differences, 64 the Gram path)")
+                        help="feature counts D (2: exact differences, 64: Gram path)")
     parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()

@@ -22,9 +22,10 @@ class Separation:
     positive, negative : ndarray of shape (N+,) and (N-,)
         Sorted feature values of class +1 and class -1.
     gap : float
-        Width of the empty interval between the classes, taking whichever
-        class lies higher; negative when the intervals overlap (then it is
-        minus the overlap).
+        ``min(upper) - max(lower)``, where the upper class is the one whose
+        smallest value is larger: the width of the empty band between the
+        classes, or, when negative, how far the lower class reaches past the
+        upper class's smallest value.
     separable : bool
         ``gap > 0``: some threshold puts every point on its own class's side.
     threshold : float or None
@@ -61,20 +62,21 @@ def separation_1d(values, y):
     if not np.all(np.isfinite(values)):
         raise ValueError("values contain NaN or infinite entries")
     if not np.all(np.isin(y, (-1, 1))) or np.unique(y).size != 2:
-        raise ValueError(f"y must contain both labels -1 and 1 and nothing else, got {np.unique(y)}")
-    positive, negative = np.sort(values[y == 1]), np.sort(values[y == -1])
-    # IEEE subtraction keeps the sign of a - b exact (gradual underflow), so
-    # "gap > 0" is the exact comparison min(upper class) > max(lower class).
-    gap_positive_above = positive[0] - negative[-1]
-    gap_negative_above = negative[0] - positive[-1]
-    positive_above = gap_positive_above >= gap_negative_above
-    gap = float(max(gap_positive_above, gap_negative_above))
-    separable = gap > 0
-    threshold = None
-    if separable:
-        threshold = float(
-            (positive[0] + negative[-1]) / 2 if positive_above else (negative[0] + positive[-1]) / 2
+        raise ValueError(
+            f"y must contain both labels -1 and 1 and nothing else, got {np.unique(y)}"
         )
+    positive, negative = np.sort(values[y == 1]), np.sort(values[y == -1])
+    # Put the class whose smallest value is larger on top; if any order
+    # separates, this one does (the other would need min(upper) < min(lower)).
+    if positive[0] >= negative[0]:
+        lower_max, upper_min = negative[-1], positive[0]
+    else:
+        lower_max, upper_min = positive[-1], negative[0]
+    # IEEE subtraction keeps the sign of a - b exact (gradual underflow), so
+    # "gap > 0" is the exact comparison upper_min > lower_max.
+    gap = float(upper_min - lower_max)
+    separable = gap > 0
+    threshold = float((lower_max + upper_min) / 2) if separable else None
     return Separation(positive, negative, gap, separable, threshold)
 
 
