@@ -122,7 +122,9 @@ def get_mri_dataset(classes=MRI_CLASSES, npz_path=MRI_FILE, raw_dir=MRI_RAW_DIR)
     Reads the preprocessed ``npz_path``. When it is missing but ``raw_dir``
     holds the Kaggle layout (``Training/<class>/*.jpg``,
     ``Testing/<class>/*.jpg``), the images are preprocessed and cached at
-    ``npz_path`` first.
+    ``npz_path`` first (see ``utilities.mri_preprocessing``: a corrupt image
+    stops the build with an error naming it; a folder without ``Testing/``
+    gives empty test arrays).
 
     Parameters
     ----------
@@ -138,11 +140,16 @@ def get_mri_dataset(classes=MRI_CLASSES, npz_path=MRI_FILE, raw_dir=MRI_RAW_DIR)
     x_test : ndarray of shape (N_test, 84, 84), uint8
     y_test : ndarray of shape (N_test,), int64
     """
+    if isinstance(classes, str):
+        raise ValueError(f"classes must be a list of class names, got the string {classes!r}; "
+                         f"pass e.g. [{classes!r}]")
     unknown = [c for c in classes if c not in MRI_CLASSES]
     if unknown or len(classes) == 0:
         raise ValueError(
             f"Unknown MRI class name(s) {unknown or list(classes)}; choose from {list(MRI_CLASSES)}"
         )
+    if len(set(classes)) != len(classes):
+        raise ValueError(f"classes must not repeat a name, got {list(classes)}")
     npz_path, raw_dir = Path(npz_path), Path(raw_dir)
     if npz_path.exists():
         print("Loading preprocessed data from disk...")
