@@ -10,7 +10,9 @@ Run:  python scripts/export_pdf.py HW4.ipynb -o HW4.pdf
 (`make pdf` does this after `make system-deps` has installed the Debian packages.)
 """
 import argparse
+import os
 import re
+import signal
 import shutil
 import subprocess
 import sys
@@ -132,7 +134,8 @@ def notebook_to_html(notebook_path, mathjax_js):
 def html_to_pdf(html_path, pdf_path, chromium, timeout=180):
     """Print an HTML file to PDF with headless Chromium, with networking disabled.
 
-    Raises RuntimeError with Chromium's stderr when no PDF is produced.
+    Raises RuntimeError (with Chromium's stderr) when no PDF is produced in
+    `timeout` seconds.
     """
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         command = [
@@ -147,11 +150,18 @@ def html_to_pdf(html_path, pdf_path, chromium, timeout=180):
             Path(html_path).resolve().as_uri(),
         ]
         Path(pdf_path).unlink(missing_ok=True)
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        # A session of its own lets a timeout kill the renderer and helper
+        # processes too, not only the browser process.
+        with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True, start_new_session=True) as browser:
+            try:
+                _, stderr = browser.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(browser.pid, signal.SIGKILL)
+                browser.communicate()
+                raise RuntimeError(f"chromium did not print within {timeout} s") from None
     if not Path(pdf_path).is_file() or Path(pdf_path).stat().st_size == 0:
-        raise RuntimeError(
-            f"chromium wrote no PDF (exit {result.returncode}):\n{result.stderr[-2000:]}"
-        )
+        raise RuntimeError(f"chromium wrote no PDF (exit {browser.returncode}):\n{stderr[-2000:]}")
 
 
 def count_notebook_images(notebook_path):
