@@ -33,7 +33,7 @@ MATHJAX_CANDIDATES = (
     Path("/usr/share/nodejs/mathjax/MathJax.js"),
 )
 # CHTML output keeps equations as (selectable) text; "Safe" stops notebook TeX
-# from injecting links or styles, as it does in JupyterLab.
+# from injecting links or styles (nbconvert's CDN default loads it too).
 MATHJAX_CONFIG = "TeX-AMS_CHTML-full,Safe"
 LETTER_PT = (612.0, 792.0)  # 8.5 x 11 in at 72 pt per inch
 # MathJax typesets after the load event; Chromium prints once this much virtual
@@ -254,7 +254,7 @@ def main(argv=None):
     try:
         export_pdf(args.notebook, output, keep_html=args.keep_html)
         problems = [] if args.no_check else check_pdf(output, count_notebook_images(args.notebook))
-    except MissingToolError as error:
+    except (RuntimeError, ValueError) as error:  # MissingToolError included
         print(f"export_pdf: {error}", file=sys.stderr)
         return 1
     for problem in problems:

@@ -46,13 +46,15 @@ def _raster_outputs(nb):
     """Image outputs of code cells plus markdown image links, counted from the notebook JSON."""
     outputs = sum(1 for cell in nb.cells if cell.cell_type == "code"
                   for out in cell.outputs if "image/png" in out.get("data", {}))
-    links = sum(cell.source.count("![") for cell in nb.cells if cell.cell_type == "markdown")
+    links = sum(cell.source.count("![") + cell.source.count("<img ")
+                for cell in nb.cells if cell.cell_type == "markdown")
     return outputs + links
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
-    """Export the fixture plus an image linked by relative path and many equations.
+    """Export the fixture plus an image linked by relative path (markdown and
+    HTML) and many equations.
 
     Returns (notebook, pdf path, exit code of the script's main).
     """
@@ -62,6 +64,7 @@ def exported(tmp_path_factory):
     plt.imsave(workdir / "diagram.png", rng.random((40, 60)), cmap="gray")
     nb = nbformat.read(FIXTURE, as_version=4)
     nb.cells.append(nbformat.v4.new_markdown_cell("A linked file: ![diagram](diagram.png)"))
+    nb.cells.append(nbformat.v4.new_markdown_cell('Sized by HTML: <img src="diagram.png" width="200">'))
     # Enough equations that MathJax typesets in several timed chunks: printing
     # at the load event (no virtual-time wait) often leaves TeX source in these.
     nb.cells.extend(
@@ -107,8 +110,8 @@ def test_all_figures_present(exported):
     nb, pdf, _ = exported
     rows = _run("pdfimages", "-list", str(pdf)).splitlines()[2:]
     images = [row for row in rows if row.split()[2] == "image"]
-    # 2 plots + 1 attachment in the fixture, + 1 relative link added above.
-    assert _raster_outputs(nb) == 4
+    # 2 plots + 1 attachment in the fixture, + 2 relative links added above.
+    assert _raster_outputs(nb) == 5
     assert len(images) == _raster_outputs(nb)
 
 
