@@ -1,0 +1,157 @@
+"""Parent-side checks for Q1 (``NN.py``): each returns the parts of one sub-item.
+
+A part is ``(points, passed, message)``; the item's score is the sum of the
+passed parts' points (scaled to the variant's weight). Unit items are all or
+nothing, as in the course; the training items (1.2.1, 1.3-1.5) award the
+three parts the course lists.
+"""
+
+import numpy as np
+
+from .compare import all_close, as_array, close
+from .probes import inputs
+
+# Bars from the course notebook's "to achieve full credit" lines.
+GD_CE_BAR = 0.8            # 1.2.1: final test cross-entropy
+ANY_CE_BAR = 1.0           # 1.1.11-1.1.14: final test cross-entropy
+CE_MARGIN = 0.7            # 1.3-1.5: distance from the expected test CE
+DIAG_MARGIN = 0.15         # confusion-matrix diagonal vs expected
+# "Similar to the expected trajectory": largest gap for the smooth full-batch
+# run, mean gap for the noisy runs (their recorded losses are single batches
+# or dropout-perturbed, so single points can differ a lot).
+GD_TRAJECTORY_GAP = 0.1
+NOISY_TRAJECTORY_GAP = 0.15
+# Full-batch loss may rise this much between records (float noise) and still count as decreasing.
+GD_RISE_TOLERANCE = 1e-3
+DROP_FRACTION_TOLERANCE = 0.02  # 6 standard deviations for 20,000 units at p = 0.3
+
+
+def _matches(ctx, job, names, points):
+    value, expected = ctx.job(job), ctx.expected(job)
+    ok, messages = all_close([(value[k], expected[k], label) for k, label in names])
+    return [(points, ok, "; ".join(messages))]
+
+
+def softmax(ctx):
+    return _matches(ctx, "nn_softmax", [("u", "softmax(u)"), ("big", "softmax at |u| = 1e4")], 2.5)
+
+
+def softsign(ctx):
+    names = [("s", "softsign(u)"), ("d", "derivative_softsign(u)")]
+    return _matches(ctx, "nn_softsign", names, 2.5)
+
+
+def dropout(ctx):
+    value, u, p = ctx.job("nn_dropout"), inputs.dropout_input(), inputs.DROPOUT_PROB
+    mask = as_array(value["mask"])
+    if mask is None or mask.shape != u.shape or not np.all((mask == 0) | (mask == 1)):
+        return [(5, False, f"mask must be 0/1 values of shape {u.shape}")]
+    dropped = float(np.mean(mask == 0))
+    if abs(dropped - p) > DROP_FRACTION_TOLERANCE:
+        return [(5, False, f"dropped a fraction {dropped:.3f} of units, expected about {p}")]
+    ok, messages = all_close([(value["out"], u * mask / (1 - p), "out = u * mask / (1 - p)"),
+                              (value["out0"], u, "prob = 0 leaves u unchanged")])
+    return [(5, ok, "; ".join(messages))]
+
+
+def cross_entropy(ctx):
+    value, expected = ctx.job("nn_cross_entropy"), ctx.expected("nn_cross_entropy")
+    ok, message = close(value["ce"], expected["ce"], "cross-entropy")
+    zero = as_array(value["ce_zero"])
+    if ok and (zero is None or zero.shape != () or not np.isfinite(zero)):
+        ok, message = False, "cross-entropy must stay finite when a probability is 0"
+    return [(2.5, ok, message)]
+
+
+def forward(ctx):
+    value, expected = ctx.job("nn_forward"), ctx.expected("nn_forward")
+    return [(5, *close(value["o3"], expected["o3"], "forward without dropout")),
+            (5, *close(value["o3_dropout"], expected["o3_dropout"], "forward with dropout"))]
+
+
+def gradients(ctx):
+    return _matches(ctx, "nn_gradients", [("plain", "gradients"),
+                                         ("dropout", "gradients with dropout")], 7.5)
+
+
+def update_sgd(ctx):
+    value, expected = ctx.job("nn_update_sgd"), ctx.expected("nn_update_sgd")
+    return [(5, *close(value, expected, "parameters after one SGD step"))]
+
+
+def update_adam(ctx):
+    value, expected = ctx.job("nn_update_adam"), ctx.expected("nn_update_adam")
+    return [(5, *close(value, expected, "parameters after each of three Adam steps"))]
+
+
+def backward(ctx):
+    return _matches(ctx, "nn_backward", [("returned", "returned gradients"),
+                                        ("parameters", "updated parameters")], 5)
+
+
+def summarise_run(value, y_test):
+    """Loss trajectory, test CE and confusion diagonal of a ``nn_train_*`` result."""
+    loss, yh = as_array(value["loss"]), as_array(value["yh_test"])
+    summary = {"loss": None if loss is None else loss.ravel().tolist(), "ce": None, "diag": None}
+    if yh is None or yh.shape != y_test.shape or not np.all(np.isfinite(yh)):
+        return summary
+    if np.any(yh < 0) or not np.allclose(yh.sum(axis=1), 1, rtol=0, atol=1e-6):
+        return summary
+    summary["ce"] = float(-np.mean(np.sum(y_test * np.log(np.maximum(yh, 1e-300)), axis=1)))
+    truth, pred = y_test.argmax(axis=1), yh.argmax(axis=1)
+    summary["diag"] = [float(np.mean(pred[truth == c] == c)) for c in range(y_test.shape[1])]
+    return summary
+
+
+def _trajectory(loss, expected, smooth):
+    loss = None if loss is None else np.asarray(loss)
+    expected = np.asarray(expected)
+    if loss is None or loss.shape != expected.shape or not np.all(np.isfinite(loss)):
+        return False, f"expected {expected.size} recorded losses, got {None if loss is None else loss.shape}"
+    gap = np.abs(loss - expected)
+    if smooth:
+        ok = loss[-1] < loss[0] and np.all(np.diff(loss) <= GD_RISE_TOLERANCE)
+        ok = ok and gap.max() <= GD_TRAJECTORY_GAP
+        return ok, f"loss {loss[0]:.3f} -> {loss[-1]:.3f}, largest gap to expected {gap.max():.3f}"
+    third = max(1, loss.size // 3)
+    ok = loss[-third:].mean() < loss[:third].mean() and gap.mean() <= NOISY_TRAJECTORY_GAP
+    return ok, (f"mean loss {loss[:third].mean():.3f} (first third) -> {loss[-third:].mean():.3f} "
+                f"(last third), mean gap to expected {gap.mean():.3f}")
+
+
+def _diag(diag, expected):
+    if diag is None:
+        return False, "no valid test-set probabilities (rows must be >= 0 and sum to 1)"
+    gap = np.max(np.abs(np.asarray(diag) - expected))
+    return gap <= DIAG_MARGIN, f"confusion diagonal {np.round(diag, 3).tolist()}, expected " \
+                               f"{np.round(expected, 3).tolist()} (largest gap {gap:.3f})"
+
+
+def training_item(run, points):
+    """Check for 1.2.1 (run 'gd') and 1.3-1.5: trajectory, final CE, confusion diagonal."""
+    def check(ctx):
+        s, e = ctx.summary(f"nn_train_{run}"), ctx.expected(f"nn_train_{run}")
+        ok_t, msg_t = _trajectory(s["loss"], e["loss"], smooth=run == "gd")
+        if s["ce"] is None:
+            ok_c, msg_c = False, "no valid test-set probabilities"
+        elif run == "gd":
+            ok_c, msg_c = s["ce"] <= GD_CE_BAR, f"test CE {s['ce']:.3f} (bar {GD_CE_BAR})"
+        else:
+            ok_c = abs(s["ce"] - e["ce"]) <= CE_MARGIN
+            msg_c = f"test CE {s['ce']:.3f}, expected {e['ce']:.3f} +- {CE_MARGIN}"
+        return [(points[0], ok_t, msg_t), (points[1], ok_c, msg_c),
+                (points[2], *_diag(s["diag"], e["diag"]))]
+    return check
+
+
+def loop_item(run):
+    """Check for 1.1.11-1.1.14: the first three recorded losses and the final CE <= 1."""
+    def check(ctx):
+        ok, message = close(ctx.job(f"nn_first_{run}")["loss"],
+                            ctx.expected(f"nn_first_{run}")["loss"], "first three losses")
+        ce = ctx.summary(f"nn_train_{run}")["ce"] if ok else None
+        if ok:
+            ok = ce is not None and ce <= ANY_CE_BAR
+            message += f"; final test CE {ce if ce is None else round(ce, 3)} (bar {ANY_CE_BAR})"
+        return [(2.5, ok, message)]
+    return check

@@ -1,0 +1,20 @@
+"""Where the grader finds things, in the repository and inside autograder.zip."""
+
+from pathlib import Path
+
+GRADER_DIR = Path(__file__).resolve().parent
+SOURCE_ROOT = GRADER_DIR.parent
+EXPECTED_FILE = GRADER_DIR / "expected.json"
+# autograder.zip ships the student templates (release stubs) here; in the
+# repository they are made from the reference modules on the fly.
+TEMPLATES_DIR = SOURCE_ROOT / "templates"
+PROBES_DIR = GRADER_DIR / "probes"
+
+# The files students upload (course notebook, "Submission Instructions").
+SUBMISSION_FILES = (
+    "NN.py", "cnn.py", "cnn_trainer.py", "cnn_image_transformations.py",
+    "svm.py", "rnn.py", "lstm.py", "base_sequential_model.py",
+)
+# Modules the graded code may import besides the submission files.
+SUPPORT_FILES = ("text_generator.py",)
+SUPPORT_DIRS = ("utilities",)

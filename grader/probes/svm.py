@@ -1,0 +1,47 @@
+"""Probes for Q3 (``svm.py``)."""
+
+import numpy as np
+
+from . import inputs
+
+ARTIFICIAL_DATA = "data/artificial_data.csv"
+RBF_GAMMAS = (0.5, 2.0)
+
+
+def poly_phi(x):
+    """Degree-2 feature map of the notebook's kernel example."""
+    return np.array([x[0], x[1], x[0] * x[1], x[0] ** 2, x[1] ** 2])
+
+
+def kernel_points():
+    """(9, 2) points for the kernel probes."""
+    return inputs.rng(20).normal(size=(9, 2))
+
+
+def load_artificial():
+    """The (N, 2) points and (N,) labels of ``data/artificial_data.csv``."""
+    table = np.loadtxt(ARTIFICIAL_DATA, delimiter=",", skiprows=1)
+    return table[:, :2], table[:, 2]
+
+
+def features():
+    from svm import feature_construction
+
+    x, _ = load_artificial()
+    return {"mapped": feature_construction(x)}
+
+
+def kernel():
+    from svm import kernel_construction
+
+    return {"K": kernel_construction(kernel_points(), poly_phi)}
+
+
+def rbf():
+    from svm import rbf_kernel
+
+    x = kernel_points()
+    return {"K": [rbf_kernel(x, gamma) for gamma in RBF_GAMMAS]}
+
+
+PROBES = {"svm_features": features, "svm_kernel": kernel, "svm_rbf": rbf}
