@@ -1,0 +1,276 @@
+"""Tests of the Q2 modules: cnn_image_transformations.py, cnn.py and cnn_trainer.py.
+
+The full ``Trainer.tune()`` run happens once (module fixture) and is shared
+by the history, confusion-matrix and accuracy checks.
+"""
+
+import numpy as np
+import pytest
+import torch
+from torch.utils.data import DataLoader
+from torchvision.transforms import v2
+
+import cnn_trainer
+from cnn import CNN
+from cnn_image_transformations import (
+    TransformedDataset, create_testing_transformations, create_training_transformations,
+)
+from cnn_trainer import Trainer
+from utilities import localtests
+from utilities.utils import MRI_CLASSES, get_mri_dataset
+
+IMAGE_SIZE = 84
+# Spec section 5, layer by layer: (in, out) channels of the four 3x3
+# convolutions and (in, out) features of the three linear layers.
+CONV_CHANNELS = [(1, 8), (8, 32), (32, 32), (32, 64)]
+POOLED_CHANNELS, POOLED_SIDE = 64, 7
+LINEAR_FEATURES = [(POOLED_CHANNELS * POOLED_SIDE**2, 256), (256, 128), (128, len(MRI_CLASSES))]
+# Course bar for the best validation accuracy of tune() (the issue's target,
+# 0.90, is measured by bench/cnn_bench.py).
+COURSE_BAR = 0.80
+# Short run on a real subset: the largest class is 31% of the test set, so
+# 0.5 is clearly above what a constant or random guess reaches.
+SHORT_RUN_BAR = 0.5
+
+
+def seeded_cnn(seed=0):
+    """A CNN whose initial weights depend only on ``seed``."""
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        return CNN()
+
+
+@pytest.fixture(scope="module")
+def mri():
+    return get_mri_dataset(MRI_CLASSES)
+
+
+@pytest.fixture(scope="module")
+def datasets(mri):
+    x_train, y_train, x_test, y_test = mri
+    return (TransformedDataset(x_train, y_train, create_training_transformations()),
+            TransformedDataset(x_test, y_test, create_testing_transformations()))
+
+
+@pytest.fixture(scope="module")
+def testloader(datasets):
+    return DataLoader(datasets[1], batch_size=256)
+
+
+@pytest.fixture(scope="module")
+def tuned(datasets):
+    """(trainer, best validation accuracy) after one full ``tune()``."""
+    trainer = Trainer(seeded_cnn(), *datasets)
+    return trainer, trainer.tune()
+
+
+def small_trainer(mri, n_train, n_test, precision="auto", seed=0):
+    """A Trainer on the first images of each split (the files are class-mixed)."""
+    x_train, y_train, x_test, y_test = mri
+    rng = np.random.default_rng(seed)
+    train_rows = rng.choice(len(y_train), n_train, replace=False)
+    test_rows = rng.choice(len(y_test), n_test, replace=False)
+    trainset = TransformedDataset(x_train[train_rows], y_train[train_rows],
+                                  create_training_transformations())
+    testset = TransformedDataset(x_test[test_rows], y_test[test_rows],
+                                 create_testing_transformations())
+    return Trainer(seeded_cnn(seed), trainset, testset, precision=precision, seed=seed)
+
+
+def parameters(net):
+    return [p.detach().clone() for p in net.parameters()]
+
+
+# ---------------------------------------------------------------- model
+
+
+def test_local_architecture_test_passes(capsys):
+    localtests.TestCNN("test_model_architecture").test_model_architecture()
+    assert "test_model_architecture passed!" in capsys.readouterr().out
+
+
+def test_layers_follow_the_spec():
+    net = CNN()
+    assert [name for name, _ in net.named_children()] == ["feature_extractor", "avg_pooling", "classifier"]
+    convs = [m for m in net.feature_extractor if isinstance(m, torch.nn.Conv2d)]
+    linears = [m for m in net.classifier if isinstance(m, torch.nn.Linear)]
+    assert [(c.in_channels, c.out_channels) for c in convs] == CONV_CHANNELS
+    assert all(c.kernel_size == (3, 3) and c.padding == (1, 1) for c in convs)
+    assert [(m.in_features, m.out_features) for m in linears] == LINEAR_FEATURES
+    assert sum(isinstance(m, torch.nn.MaxPool2d) for m in net.feature_extractor) == 2
+    dropouts = [m for m in net.modules() if isinstance(m, torch.nn.Dropout)]
+    assert len(dropouts) == 4 and all(m.p == pytest.approx(0.2) for m in dropouts)
+    assert all(m.negative_slope == pytest.approx(0.01)
+               for m in net.modules() if isinstance(m, torch.nn.LeakyReLU))
+    assert net.avg_pooling.output_size == (POOLED_SIDE, POOLED_SIDE)
+
+
+def test_fc1_input_size_matches_the_pooled_features():
+    net = CNN().eval()
+    x = torch.rand(2, 1, IMAGE_SIZE, IMAGE_SIZE, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        pooled = net.avg_pooling(net.feature_extractor(x))
+    assert pooled.shape == (2, POOLED_CHANNELS, POOLED_SIDE, POOLED_SIDE)
+    assert pooled[0].numel() == 3136 == net.classifier[1].in_features
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_forward_returns_logits(n):
+    net = CNN().eval()
+    x = torch.rand(n, 1, IMAGE_SIZE, IMAGE_SIZE, generator=torch.Generator().manual_seed(n))
+    with torch.no_grad():
+        logits = net(x)
+    assert logits.shape == (n, len(MRI_CLASSES)) and logits.dtype == torch.float32
+    # Logits, not probabilities: softmax output would sum to 1 per row.
+    assert not torch.allclose(logits.sum(dim=1), torch.ones(n), atol=1e-3)
+
+
+# ---------------------------------------------------------------- transforms
+
+
+def transform_types(compose):
+    return [type(t) for t in compose.transforms]
+
+
+def test_training_transforms_hold_the_expected_v2_types():
+    transform = create_training_transformations()
+    assert isinstance(transform, v2.Compose)
+    assert transform_types(transform) == [v2.ToImage, v2.RandomHorizontalFlip, v2.RandomApply, v2.ToDtype]
+    random_apply = transform.transforms[2]
+    assert [type(t) for t in random_apply.transforms] == [v2.RandomRotation]
+    assert transform.transforms[3].scale is True
+
+
+def test_testing_transforms_only_convert():
+    transform = create_testing_transformations()
+    assert transform_types(transform) == [v2.ToImage, v2.ToDtype]
+
+
+def test_testing_transform_scales_to_unit_interval():
+    image = np.random.default_rng(0).integers(0, 256, (IMAGE_SIZE, IMAGE_SIZE), dtype=np.uint8)
+    out = create_testing_transformations()(image)
+    assert out.shape == (1, IMAGE_SIZE, IMAGE_SIZE) and out.dtype == torch.float32
+    np.testing.assert_allclose(out[0].numpy(), image / 255.0, rtol=1e-6)
+
+
+def test_two_training_draws_differ_and_testing_draws_agree(mri):
+    image = mri[0][0]
+    train_transform, test_transform = create_training_transformations(), create_testing_transformations()
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        train_draws = [train_transform(image) for _ in range(2)]
+        test_draws = [test_transform(image) for _ in range(2)]
+    assert not torch.equal(*train_draws)
+    assert torch.equal(*test_draws)
+    assert all(0 <= d.min() and d.max() <= 1 for d in train_draws)
+
+
+def test_augmentation_is_drawn_per_image_within_a_batch(mri):
+    copies = np.repeat(mri[0][:1], 16, axis=0)  # (16, H, W), one image 16 times
+    dataset = TransformedDataset(copies, np.zeros(16, dtype=np.int64), create_training_transformations())
+    with torch.random.fork_rng():
+        torch.manual_seed(0)
+        batch, _ = next(iter(DataLoader(dataset, batch_size=16)))
+    distinct = {tuple(row.flatten().tolist()) for row in batch}
+    assert len(distinct) > 2
+
+
+def test_dataset_exposes_data_and_targets(datasets, mri):
+    trainset, testset = datasets
+    assert trainset.data.shape == (len(mri[1]), 1, IMAGE_SIZE, IMAGE_SIZE)
+    assert testset.data.shape == (len(mri[3]), 1, IMAGE_SIZE, IMAGE_SIZE)
+    assert trainset.data.dtype == torch.float32 and trainset.targets.dtype == torch.int64
+    assert len(testset) == len(mri[3])
+    image, label = testset[3]
+    torch.testing.assert_close(image, testset.data[3])
+    assert label.item() == mri[3][3]
+
+
+@pytest.mark.parametrize("x, y, match", [
+    (np.zeros((4, 84), np.uint8), np.zeros(4), "shape"),
+    (np.zeros((4, 84, 84), np.float32), np.zeros(4), "uint8"),
+    (np.zeros((4, 84, 84), np.uint8), np.zeros(3), r"labels of shape \(4,\)"),
+])
+def test_dataset_rejects_bad_input(x, y, match):
+    with pytest.raises(ValueError, match=match):
+        TransformedDataset(x, y)
+
+
+# ---------------------------------------------------------------- trainer
+
+
+def test_precision_choice():
+    cpu = torch.device("cpu")
+    assert cnn_trainer.resolve_precision("fp32", cpu) == "fp32"
+    expected = "bf16" if cnn_trainer.cpu_has_fast_bf16() else "fp32"
+    assert cnn_trainer.resolve_precision("auto", cpu) == expected
+    with pytest.raises(ValueError, match="precision must be one of"):
+        cnn_trainer.resolve_precision("fp16", cpu)
+
+
+def test_train_rejects_bad_hyperparameters(mri):
+    trainer = small_trainer(mri, 8, 8)
+    with pytest.raises(ValueError, match="lr=-0.1"):
+        trainer.train(lr=-0.1)
+
+
+@pytest.mark.parametrize("precision", ["auto", "fp32"])
+def test_run_epoch_updates_weights_only_when_training(mri, precision):
+    trainer = small_trainer(mri, 64, 64, precision=precision)
+    trainer.optimizer = torch.optim.Adamax(trainer.net.parameters(), lr=1e-3)
+    loader = DataLoader(trainer.trainset, batch_size=32)
+    before = parameters(trainer.net)
+    loss, accuracy = trainer.run_epoch(loader, train=False)
+    assert np.isfinite(loss) and 0 <= accuracy <= 1
+    assert all(torch.equal(a, b) for a, b in zip(before, parameters(trainer.net)))
+    trainer.run_epoch(loader, train=True)
+    assert any(not torch.equal(a, b) for a, b in zip(before, parameters(trainer.net)))
+
+
+def test_short_run_beats_chance_and_is_seeded(mri):
+    histories = []
+    for _ in range(2):
+        trainer = small_trainer(mri, 1024, 512)
+        best = trainer.train(batch_size=64, epochs=3, lr=0.005, gamma=0.8, num_workers=0)
+        histories.append(trainer.get_training_history())
+    assert best > SHORT_RUN_BAR
+    assert all(len(h) == 3 for h in histories[0])
+    assert histories[0] == histories[1]
+
+
+def test_predict_returns_probabilities(mri):
+    trainer = small_trainer(mri, 8, 40)
+    loader = DataLoader(trainer.testset, batch_size=16)
+    probabilities, predicted, true = trainer.predict(loader)
+    assert probabilities.shape == (40, len(MRI_CLASSES)) and predicted.shape == true.shape == (40,)
+    torch.testing.assert_close(probabilities.sum(dim=1), torch.ones(40))
+    torch.testing.assert_close(predicted, probabilities.argmax(dim=1))
+    torch.testing.assert_close(true, trainer.testset.targets)
+
+
+# ---------------------------------------------------------------- full tune()
+
+
+def test_tune_reaches_the_course_bar(tuned):
+    trainer, best = tuned
+    history = trainer.get_training_history()
+    assert best == max(history[3]) >= COURSE_BAR
+    assert len({len(h) for h in history}) == 1
+
+
+def test_tune_keeps_the_best_weights(tuned, testloader):
+    trainer, best = tuned
+    _, predicted, true = trainer.predict(testloader)
+    # bf16 autocast can flip a near-tied prediction between runs of different
+    # batch sizes, so allow a handful of images out of 1,311.
+    assert (predicted == true).float().mean().item() == pytest.approx(best, abs=0.005)
+
+
+def test_local_training_tests_pass(tuned, testloader, capsys):
+    trainer, _ = tuned
+    localtests.TestCNN("test_cnn_train_loss_plot").test_cnn_train_loss_plot(trainer)
+    localtests.TestCNN("test_cnn_test_loss_plot").test_cnn_test_loss_plot(trainer)
+    localtests.TestCNN("test_cnn_confusion_matrix").test_cnn_confusion_matrix(trainer, testloader)
+    out = capsys.readouterr().out
+    for name in ("test_cnn_train_loss_plot", "test_cnn_test_loss_plot", "test_cnn_confusion_matrix"):
+        assert f"{name} passed!" in out
