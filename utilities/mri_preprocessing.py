@@ -21,6 +21,7 @@ import io
 import multiprocessing
 import os
 import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,9 @@ JOIN_FRACTION = 0.03
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
 # Below this many images a worker pool costs more to start than it saves.
 MIN_IMAGES_FOR_POOL = 64
+# np.savez_compressed stamps each member with the current time; a fixed stamp
+# makes two builds of the same arrays identical byte for byte (same sha256).
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 
 def head_crop_box(gray):
@@ -162,6 +166,26 @@ def _load_all(raw_dir, files, processes):
     return pixels, [digest for _, digest in results]
 
 
+def save_npz(path, arrays):
+    """Write ``arrays`` as a compressed npz (what np.savez_compressed writes) with fixed timestamps.
+
+    Parameters
+    ----------
+    path : Path
+        Output file; written atomically (a temporary file is renamed into place).
+    arrays : dict of str -> ndarray
+        Non-object arrays, saved as ``<key>.npy`` members.
+    """
+    partial = path.with_name(path.name + ".partial")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for key, value in arrays.items():
+            member = zipfile.ZipInfo(f"{key}.npy", date_time=ZIP_TIMESTAMP)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(member, "w", force_zip64=True) as handle:
+                np.lib.format.write_array(handle, np.asarray(value), allow_pickle=False)
+    os.replace(partial, path)
+
+
 def build_mri_npz(raw_dir, npz_path, processes=None):
     """Preprocess a raw Kaggle-layout folder and save the arrays as a compressed npz.
 
@@ -170,7 +194,7 @@ def build_mri_npz(raw_dir, npz_path, processes=None):
     raw_dir : path-like
         Folder with ``Training/<class>/`` and, optionally, ``Testing/<class>/``.
     npz_path : path-like
-        Output file; written atomically (a temporary file is renamed into place).
+        Output file, see :func:`save_npz`.
     processes : int or None, default=None
         Worker processes; ``None`` uses up to 2 (one per core on a laptop).
 
@@ -206,8 +230,5 @@ def build_mri_npz(raw_dir, npz_path, processes=None):
         [i for i, d in enumerate(digests["test"]) if d in train_digests], dtype=np.int64
     )
     npz_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = npz_path.with_name(npz_path.name + ".partial")
-    with open(partial, "wb") as handle:
-        np.savez_compressed(handle, **arrays)
-    os.replace(partial, npz_path)
+    save_npz(npz_path, arrays)
     return npz_path
