@@ -82,6 +82,8 @@ class Trainer:
     ----------
     train_loss, train_accuracy, val_loss, val_accuracy : list of float
         One entry per epoch of the latest ``train`` call.
+    hyperparameters : dict
+        The arguments of the latest ``train`` call (empty before one).
     """
 
     def __init__(self, net, trainset, testset, device=None, precision="auto", seed=0):
@@ -98,6 +100,7 @@ class Trainer:
         self.criterion = nn.CrossEntropyLoss()
         self.optimizer = self.scheduler = None
         self.train_loss, self.train_accuracy, self.val_loss, self.val_accuracy = [], [], [], []
+        self.hyperparameters = {}
 
     def autocast(self):
         """Context for forward passes: bf16 autocast, or a no-op under fp32."""
@@ -141,6 +144,7 @@ class Trainer:
                 "Expected batch_size >= 1, epochs >= 1, lr > 0 and 0 < gamma <= 1, got "
                 f"batch_size={batch_size}, epochs={epochs}, lr={lr}, gamma={gamma}"
             )
+        self.hyperparameters = dict(batch_size=batch_size, epochs=epochs, lr=lr, gamma=gamma)
         generator = torch.Generator().manual_seed(self.seed)
         train_loader = DataLoader(
             self.trainset, batch_size=batch_size, shuffle=True, generator=generator,

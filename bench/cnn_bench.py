@@ -1,0 +1,110 @@
+"""Speed and accuracy of the Q2 CNN trainer on the full brain-MRI data.
+
+Run from the repository root::
+
+    .venv/bin/python -m bench.cnn_bench               # full measurement
+    .venv/bin/python -m bench.cnn_bench --repeats 1   # quicker look
+
+Prints, in this order:
+
+1. ``Trainer.tune()``: its per-epoch log, wall time, best validation accuracy,
+   and the accuracy of the kept weights on the full test set and on the
+   leak-free test subset (test images that do not also occur in train).
+2. Seconds per training epoch over all 5,712 training images (median of
+   ``--repeats``, interleaved) for the configuration ``tune()`` uses (its batch
+   size, ``precision="auto"``) and for plain fp32 in contiguous layout, and their
+   ratio.
+
+Timings are wall-clock; on a shared machine, quote them with the load average
+(printed too).
+"""
+
+import argparse
+import os
+import statistics
+import time
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader
+
+from cnn import CNN
+from cnn_image_transformations import (
+    TransformedDataset, create_testing_transformations, create_training_transformations,
+)
+from cnn_trainer import EVAL_BATCH_SIZE, TRAIN_WORKERS, Trainer
+from utilities.utils import MRI_CLASSES, get_mri_dataset, get_mri_leak_free_mask
+
+
+def load_average():
+    return " ".join(open("/proc/loadavg").read().split()[:3]) if os.path.exists("/proc/loadavg") else "n/a"
+
+
+def run_tune(trainset, testset, seed):
+    """Run ``tune()`` once; return the trainer and its wall time in seconds."""
+    start = time.perf_counter()
+    trainer = Trainer(CNN(), trainset, testset, seed=seed)
+    trainer.tune()
+    return trainer, time.perf_counter() - start
+
+
+def accuracy_on_test_set(trainer, testset):
+    """Accuracy of ``trainer``'s weights on the full test set and on its leak-free subset."""
+    _, predicted, true = trainer.predict(DataLoader(testset, batch_size=EVAL_BATCH_SIZE))
+    correct = (predicted == true).numpy()
+    leak_free = get_mri_leak_free_mask()
+    return correct.mean(), correct[leak_free].mean(), int(leak_free.sum())
+
+
+def seconds_per_epoch(trainset, testset, precision, batch_size, seed):
+    """Wall time of one training epoch (loader, forward, backward, Adamax step)."""
+    trainer = Trainer(CNN(), trainset, testset, precision=precision, seed=seed)
+    trainer.optimizer = torch.optim.Adamax(trainer.net.parameters())
+    generator = torch.Generator().manual_seed(seed)
+    loader = DataLoader(trainset, batch_size=batch_size, shuffle=True, generator=generator,
+                        num_workers=TRAIN_WORKERS, persistent_workers=TRAIN_WORKERS > 0)
+    # Start the persistent worker before the clock: train() pays that once, not per epoch.
+    iter(loader)
+    start = time.perf_counter()
+    trainer.run_epoch(loader, train=True)
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="timed epochs per configuration")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    torch.manual_seed(args.seed)
+    x_train, y_train, x_test, y_test = get_mri_dataset(MRI_CLASSES)
+    trainset = TransformedDataset(x_train, y_train, create_training_transformations())
+    testset = TransformedDataset(x_test, y_test, create_testing_transformations())
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+          f"CPU capability {torch.backends.cpu.get_cpu_capability()}, load average {load_average()}")
+
+    trainer, wall = run_tune(trainset, testset, args.seed)
+    full, leak_free, n_leak_free = accuracy_on_test_set(trainer, testset)
+    print(f"tune(): {trainer.hyperparameters}, device {trainer.device}, precision {trainer.precision}")
+    print(f"tune() wall time: {wall:.1f} s, best validation accuracy: {max(trainer.val_accuracy):.3f}")
+    print(f"test accuracy: full {full:.3f} ({len(testset)} images), "
+          f"leak-free {leak_free:.3f} ({n_leak_free} images)")
+    print(f"load average after tune(): {load_average()}")
+
+    batch_size = trainer.hyperparameters["batch_size"]
+    configurations = [(trainer.precision, "tune() configuration"), ("fp32", "fp32 contiguous")]
+    timings = {precision: [] for precision, _ in configurations}
+    for _ in range(args.repeats):
+        for precision, _ in configurations:
+            timings[precision].append(
+                seconds_per_epoch(trainset, testset, precision, batch_size, args.seed))
+    medians = {precision: statistics.median(times) for precision, times in timings.items()}
+    for precision, label in configurations:
+        print(f"seconds per epoch, {label} ({precision}, batch {batch_size}): "
+              f"{medians[precision]:.1f} (runs: {np.round(timings[precision], 1).tolist()})")
+    print(f"fp32 / tune() configuration: {medians['fp32'] / medians[trainer.precision]:.2f}x, "
+          f"load average {load_average()}")
+
+
+if __name__ == "__main__":
+    main()
