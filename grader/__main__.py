@@ -21,6 +21,7 @@ def _parser():
     run.add_argument("--variant", choices=VARIANTS, default="graduate")
     run.add_argument("--timeout-scale", type=float, default=1.0,
                      help="multiply every job's time limit (default 1)")
+    run.add_argument("--items", help="comma-separated item numbers to grade (others score 0)")
     release = sub.add_parser("release", help="write the student starter kit")
     release.add_argument("--out", required=True)
     return parser
@@ -38,7 +39,8 @@ def main(argv=None):
         print(build_zip(args.variant, args.out))
     elif args.command == "run":
         from .runner import run
-        results = run(args.submission, args.results, args.variant, args.timeout_scale)
+        items = args.items.split(",") if args.items else None
+        results = run(args.submission, args.results, args.variant, args.timeout_scale, items)
         print(f"{results['score']:g} / {sum(t['max_score'] for t in results['tests']):g}")
     else:
         from .release import build_kit

@@ -1,21 +1,91 @@
-"""Parent-side checks for Q2 (CNN); see checks_q1 for the part format."""
+"""Parent-side checks for Q2 (CNN); see checks_q1 for the part format.
+
+2.1.3's 12 points: 4 for ``run_epoch`` (the function the course asks for
+there) and 8 for the course's accuracy tiers on the best validation accuracy
+of ``tune()``: 2 for any result, +2 at 70 %, +2 at 75 %, +2 at 80 %.
+"""
+
+import numpy as np
+
+from .compare import as_array, close
+from .probes import cnn
+
+ACCURACY_TIERS = (0.70, 0.75, 0.80)
+DIAGONAL_BAR = 0.5
+# run_epoch's eval loss vs the probe's own cross-entropy on the same weights.
+LOSS_RTOL = 1e-4
 
 
 def transforms(ctx):
-    return [(5, False, "not graded yet")]
+    v = ctx.job("cnn_transforms")
+    img = cnn.image().astype(np.float64) / 255
+    problems = []
+    ok, msg = close(v["test"], img[None], "testing transform of an image")
+    problems += [] if ok else [msg]
+    if v["test_dtype"] != "torch.float32":
+        problems.append(f"testing transform gives {v['test_dtype']}, expected torch.float32")
+    draws = [as_array(d) for d in v["train_draws"]]
+    if any(d is None or d.shape != img[None].shape or d.min() < 0 or d.max() > 1 for d in draws):
+        problems.append("training transform must give float images of shape (1, 84, 84) in [0, 1]")
+    else:
+        flips = sum(np.allclose(d[0], img[:, ::-1], atol=1e-6) for d in draws)
+        others = sum(not np.allclose(d[0], img, atol=1e-6) for d in draws) - flips
+        for name, seen in (("RandomHorizontalFlip", flips), ("RandomRotation", others)):
+            if name not in v["train_names"] or seen == 0:
+                problems.append(f"training transform needs {name} (seen applied {seen} of "
+                                f"{len(draws)} draws)")
+    if v["data_shape"] != [4, 1, 84, 84] or v["data_dtype"] != "torch.float32" \
+            or v["targets_dtype"] != "torch.int64" or v["sample_shape"] != [1, 84, 84] \
+            or v["label"] != 1:
+        problems.append("TransformedDataset: expected .data float32 (N, 1, 84, 84), .targets "
+                        "int64, items (image (1, 84, 84), label)")
+    return [(5, not problems, "; ".join(problems) or "transforms and dataset behave as required")]
 
 
 def model(ctx):
-    return [(5, False, "not graded yet")]
+    v = ctx.job("cnn_model")
+    ok = v["conv"] >= 2 and v["linear"] >= 2 and v["out_shape"] == [2, 4]
+    return [(5, ok, f"{v['conv']} convolutional and {v['linear']} dense layers (need >= 2 each), "
+                    f"output shape {v['out_shape']} for 2 images (need [2, 4])")]
+
+
+def _run_epoch_part(ctx):
+    v = ctx.job("cnn_run_epoch")
+    ok_loss, _ = close(v["eval"][0], v["probe"][0], "eval loss", rtol=LOSS_RTOL)
+    ok = ok_loss and abs(v["eval"][1] - v["probe"][1]) < 1e-9 and not v["changed_eval"]
+    ok = ok and v["changed_train"] and np.isfinite(v["train"][0]) and 0 <= v["train"][1] <= 1
+    return (4, bool(ok), f"run_epoch: eval (loss, acc) {np.round(v['eval'], 4).tolist()} vs "
+                         f"{np.round(v['probe'], 4).tolist()}, weights changed in eval "
+                         f"{v['changed_eval']}, in training {v['changed_train']}")
 
 
 def training(ctx):
-    return [(12, False, "not graded yet")]
+    parts = [_run_epoch_part(ctx)]
+    val_accuracy = as_array(ctx.job("cnn_train")["history"][3])
+    best = float(val_accuracy.max()) if val_accuracy is not None and val_accuracy.size else 0.0
+    parts.append((2, True, f"best validation accuracy {best:.3f}"))
+    parts += [(2, best >= tier, f"reaches {tier:.0%}") for tier in ACCURACY_TIERS]
+    return parts
 
 
 def curves(ctx):
-    return [(2, False, "not graded yet")]
+    history = [as_array(h) for h in ctx.job("cnn_train")["history"]]
+    if any(h is None or h.ndim != 1 or h.size < 2 for h in history):
+        return [(2, False, "training history needs at least two epochs of each curve")]
+    train_loss, train_acc, val_loss, val_acc = history
+    train_ok = train_loss[-1] < train_loss[0] and train_acc[-1] > train_acc[0]
+    val_ok = val_loss.min() < val_loss[0] and val_acc.max() > val_acc[0]
+    return [(1, bool(train_ok), f"training loss {train_loss[0]:.3f} -> {train_loss[-1]:.3f}, "
+                                f"accuracy {train_acc[0]:.3f} -> {train_acc[-1]:.3f}"),
+            (1, bool(val_ok), f"validation loss best {val_loss.min():.3f} vs first "
+                              f"{val_loss[0]:.3f}, accuracy best {val_acc.max():.3f} vs first "
+                              f"{val_acc[0]:.3f}")]
 
 
 def confusion(ctx):
-    return [(2, False, "not graded yet")]
+    predicted, truth = as_array(ctx.job("cnn_train")["predicted"]), ctx.mri_labels()
+    if predicted is None or predicted.shape != truth.shape:
+        return [(2, False, f"expected {truth.size} test predictions")]
+    diag = [float(np.mean(predicted[truth == c] == c)) for c in range(4)]
+    return [(2, min(diag) > DIAGONAL_BAR, f"confusion diagonal {np.round(diag, 3).tolist()} "
+                                          f"(each must exceed {DIAGONAL_BAR})")]

@@ -36,6 +36,15 @@ def close(actual, expected, name, rtol=RTOL, atol=ATOL):
             if not ok:
                 return ok, msg
         return True, f"{name}: matches"
+    if isinstance(expected, list) and any(isinstance(x, (dict, list)) for x in expected) \
+            and any(isinstance(x, dict) for x in expected):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            return False, f"{name}: expected a list of {len(expected)} entries"
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            ok, msg = close(a, e, f"{name}[{i}]", rtol, atol)
+            if not ok:
+                return ok, msg
+        return True, f"{name}: matches"
     a, e = as_array(actual), np.asarray(expected, dtype=np.float64)
     if a is None or a.shape != e.shape:
         got = "a non-numeric value" if a is None else f"shape {a.shape}"

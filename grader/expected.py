@@ -20,7 +20,8 @@ from .probes import PROBES
 
 # Probes whose result is checked by properties or absolute bars, not compared
 # with the reference: nothing to store.
-NOT_STORED = ("nn_dropout", "svm_features", "cnn_train")
+NOT_STORED = ("nn_dropout", "svm_features", "cnn_transforms", "cnn_model", "cnn_run_epoch",
+              "cnn_train")
 
 
 def stored_jobs():

@@ -1,0 +1,210 @@
+"""Tests of the autograder and the student release (grader/, SPEC section 9).
+
+Cost plan (CI budget about 5 minutes): the reference is graded once per
+session for every item (one CNN training, four Q1 trainings); each variant's
+total is derived from that one run. A mutant or adversarial submission is
+graded only on the items that declare a dependency on a file it changed; its
+other items are, by that declaration, identical to the reference's. When
+grader/expected.json is stale (a reference module changed), fresh expected
+values are computed into a temporary file instead of the repository's.
+"""
+
+import ast
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader import expected as expected_values
+from grader import release, table
+from grader.bundle import build_zip
+from grader.paths import SOURCE_ROOT, SUBMISSION_FILES
+from grader.runner import grade, report
+from tests.grader_fixtures.mutants import MUTANTS, apply
+
+FIXTURES = Path(__file__).parent / "grader_fixtures"
+ALL_ITEMS = [i.number for i in table.ITEMS]
+
+
+def _solution_lines():
+    """Non-trivial lines from solution regions that occur nowhere outside them."""
+    lines, outside = set(), set()
+    for name in SUBMISSION_FILES:
+        text = (SOURCE_ROOT / name).read_text()
+        inside = release.solution_lines(text, name)
+        lines |= {s.strip() for s in inside}
+        outside |= {s.strip() for s in release.strip_solutions(text, name).splitlines()}
+    return {s for s in lines - outside if len(s) > 12 and not s.startswith("#")}
+
+
+def _copy_reference(dest):
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in SUBMISSION_FILES:
+        shutil.copy(SOURCE_ROOT / name, dest / name)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def expected_file(tmp_path_factory):
+    if not expected_values.is_stale():
+        return expected_values.EXPECTED_FILE
+    path = tmp_path_factory.mktemp("expected") / "expected.json"
+    expected_values.build(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference_graded(tmp_path_factory, expected_file):
+    submission = _copy_reference(tmp_path_factory.mktemp("reference"))
+    graded, notes = grade(submission, ALL_ITEMS, expected_values.load(expected_file))
+    return graded, notes
+
+
+def test_points_table_sums_to_course_totals():
+    for variant, total in table.TOTALS.items():
+        assert sum(table.weights(variant).values()) == pytest.approx(total)
+    assert len({i.number for i in table.ITEMS}) == len(table.ITEMS)
+
+
+@pytest.mark.parametrize("variant", table.VARIANTS)
+def test_reference_gets_full_marks(reference_graded, variant):
+    graded, notes = reference_graded
+    results = report(graded, variant, notes, 0.0)
+    failed = {t["number"]: t["output"] for t in results["tests"] if t["score"] != t["max_score"]}
+    assert not failed
+    assert results["score"] == pytest.approx(table.TOTALS[variant])
+    assert not any(notes.values())  # no import warnings for the reference
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
+def test_mutant_loses_exactly_its_items(tmp_path, mutant, reference_graded, expected_file):
+    submission = _copy_reference(tmp_path / "submission")
+    path = submission / mutant.file
+    path.write_text(apply(mutant, path.read_text()))
+    numbers = [n for n in table.weights(mutant.variant) if mutant.file in table.item(n).files]
+    graded, notes = grade(submission, numbers, expected_values.load(expected_file))
+    graded = {**reference_graded[0], **graded}
+    results = report(graded, mutant.variant, notes, 0.0)
+    lost = {t["number"]: round(t["max_score"] - t["score"], 4)
+            for t in results["tests"] if t["score"] != t["max_score"]}
+    assert lost == mutant.lost, {n: graded[n]["output"][:400] for n in lost}
+
+
+def test_empty_submission_scores_zero(tmp_path, expected_file):
+    (tmp_path / "empty").mkdir()
+    numbers = ["1.1.2", "1.1.11", "2.1.2", "3.3.2", "4.1.2"]
+    graded, notes = grade(tmp_path / "empty", numbers, expected_values.load(expected_file))
+    assert all(graded[n]["fraction"] == 0 for n in numbers)
+    assert "NotImplementedError" in graded["3.3.2"]["output"]
+    assert all("not submitted" in notes[f][0] for f in SUBMISSION_FILES)
+
+
+def test_added_import_is_reported(tmp_path, expected_file):
+    submission = _copy_reference(tmp_path / "submission")
+    (submission / "svm.py").write_text("import scipy.linalg\n" + (submission / "svm.py").read_text())
+    graded, notes = grade(submission, ["3.3.1"], expected_values.load(expected_file))
+    assert graded["3.3.1"]["fraction"] == 1
+    assert "import scipy.linalg" in graded["3.3.1"]["output"]
+
+
+@pytest.fixture(scope="module")
+def autograder(tmp_path_factory, expected_file):
+    """The built zip and its source/ folder unpacked the way Gradescope does."""
+    root = tmp_path_factory.mktemp("autograder")
+    zip_path = build_zip("undergraduate", root / "autograder.zip", expected_file=expected_file)
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(root / "unpacked")
+    return zip_path, root / "unpacked"
+
+
+def test_zip_layout_and_no_solution_code(autograder):
+    zip_path, unpacked = autograder
+    names = zipfile.ZipFile(zip_path).namelist()
+    assert {"setup.sh", "run_autograder", "source/requirements.txt",
+            "source/grader/expected.json"} <= set(names)
+    assert "undergraduate" in (unpacked / "run_autograder").read_text()
+    solution = _solution_lines()
+    for path in unpacked.rglob("*.py"):
+        leaked = solution & {s.strip() for s in path.read_text().splitlines()}
+        assert not leaked, f"{path.relative_to(unpacked)} contains solution lines {leaked}"
+
+
+def _run_unpacked(unpacked, submission, results, items, scale=1.0):
+    subprocess.run(
+        [sys.executable, "-m", "grader", "run", "--submission", str(submission), "--results",
+         str(results), "--variant", "undergraduate", "--items", ",".join(items),
+         "--timeout-scale", str(scale)],
+        cwd=unpacked / "source", check=True, capture_output=True, timeout=600)
+    with open(results) as f:
+        data = json.load(f)
+    assert {"score", "execution_time", "tests"} <= set(data)
+    return {t["number"]: t for t in data["tests"]}
+
+
+# (fixture file, submitted as, items graded, items attacked, timeout scale)
+ADVERSARIAL = [
+    ("infinite_loop_svm.py", "svm.py", ["3.2", "3.3.1", "3.3.2"], ["3.3.2"], 0.1),
+    ("memory_hog_nn.py", "NN.py", ["1.1.2", "1.1.3"], ["1.1.2"], 1.0),
+    ("forging_svm.py", "svm.py", ["3.3.1", "3.3.2"], ["3.3.1", "3.3.2"], 1.0),
+    ("test_editing_svm.py", "svm.py", ["3.3.1", "3.3.2"], ["3.3.1", "3.3.2"], 1.0),
+]
+
+
+@pytest.mark.parametrize("case", ADVERSARIAL, ids=lambda c: c[0].removesuffix(".py"))
+def test_adversarial_submission_gains_nothing(tmp_path, autograder, case):
+    fixture, name, items, attacked, scale = case
+    submission, results = tmp_path / "submission", tmp_path / "results.json"
+    submission.mkdir()
+    text = (FIXTURES / "adversarial" / fixture).read_text()
+    if name == "NN.py":
+        text = (SOURCE_ROOT / "NN.py").read_text() + "\n\nimport numpy as np\n" + text
+    (submission / name).write_text(text.replace("FORGED_PATH", str(results)))
+    tests = _run_unpacked(autograder[1], submission, results, items, scale)
+    assert all(tests[n]["score"] == 0 for n in attacked)  # an empty submission scores 0
+    assert all(tests[n]["score"] == tests[n]["max_score"] for n in set(items) - set(attacked))
+    assert sum(t["score"] for t in tests.values()) <= 15
+
+
+def test_strip_solutions_replaces_regions():
+    text = "def f(x):\n    \"\"\"Doc.\"\"\"\n    # BEGIN SOLUTION\n    return x\n    # END SOLUTION\n"
+    out = release.strip_solutions(text)
+    assert "return x" not in out and "raise NotImplementedError" in out
+    ast.parse(out)
+    with pytest.raises(ValueError, match="never closed"):
+        release.strip_solutions("    # BEGIN SOLUTION\n    x = 1\n")
+
+
+def test_release_notebook_stubs_answers_and_clears_outputs():
+    notebook = json.loads((FIXTURES / "notebook.ipynb").read_text())
+    cells = release.strip_notebook(notebook)["cells"]
+    assert "".join(cells[1]["source"]) == release.ANSWER_STUB
+    assert "raise NotImplementedError" in "".join(cells[2]["source"])
+    assert "return x * x" not in "".join(cells[3]["source"])
+    assert all(c.get("outputs", []) == [] for c in cells)
+    assert "".join(cells[0]["source"]).startswith("# Question")
+
+
+def test_release_kit_imports_and_fails_with_not_implemented(tmp_path):
+    kit = release.build_kit(tmp_path / "kit")
+    solution = _solution_lines()
+    for path in kit.rglob("*.py"):
+        assert not solution & {s.strip() for s in path.read_text().splitlines()}, path
+    script = (
+        "import importlib, unittest, sys\n"
+        f"mods = {[n[:-3] for n in SUBMISSION_FILES]}\n"
+        "for m in mods: importlib.import_module(m)\n"
+        "import utilities.localtests as lt\n"
+        "result = unittest.TextTestRunner(stream=open('/dev/null', 'w')).run(\n"
+        "    unittest.defaultTestLoader.loadTestsFromModule(lt))\n"
+        # Tests that take a trained object (notebook-driven checks) cannot run bare.
+        "bad = [str(t) for t, tb in result.errors + result.failures\n"
+        "       if 'NotImplementedError' not in tb and 'required positional' not in tb]\n"
+        "print(result.testsRun, len(result.errors), bad)\n"
+        "sys.exit(1 if bad or not result.testsRun or result.wasSuccessful() else 0)\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=kit, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
