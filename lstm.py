@@ -1,1 +1,60 @@
-"""lstm: implementation lands with its issue."""
+"""Q4.1.2: a character-level LSTM for next-character prediction.
+
+Shapes (letters as in base_sequential_model): windows (N, T) ->
+Embedding -> (N, T, E) -> nn.LSTM -> (output (N, T, H), (h_n, c_n) each (L, N, H)) ->
+LSTMOutputAdapter -> (N, H) -> Linear -> logits (N, V).
+"""
+
+from torch import nn
+
+from base_sequential_model import BaseSequentialModel
+
+
+class LSTMOutputAdapter(nn.Module):
+    """Pick the last layer's final hidden state out of ``nn.LSTM``'s output tuple."""
+
+    def forward(self, inputs):
+        """Return the final hidden state (not the cell state) of the top layer.
+
+        Parameters
+        ----------
+        inputs : tuple (output, (h_n, c_n))
+            output : Tensor of shape (N, T, H), every time step of the top layer.
+            h_n, c_n : Tensors of shape (L, N, H), hidden and cell state of each layer.
+
+        Returns
+        -------
+        Tensor of shape (N, H)
+        """
+        # BEGIN SOLUTION
+        _, (h_n, _) = inputs
+        return h_n[-1]
+        # END SOLUTION
+
+
+class LSTM(BaseSequentialModel):
+    """Embedding -> single-layer LSTM -> LSTMOutputAdapter -> Linear(H, V)."""
+
+    NAME = "LSTM"
+
+    def set_hyperparameters(self):
+        """Set embedding_dim, lstm_units, batch_size, epochs, learning_rate and clip_norm."""
+        # BEGIN SOLUTION
+        self.embedding_dim = 32
+        self.lstm_units = 256
+        self.batch_size = 256
+        self.epochs = 10
+        self.learning_rate = 3e-3
+        self.clip_norm = 1.0
+        # END SOLUTION
+
+    def define_model(self):
+        """Build ``self.model`` from the hyperparameters set by ``set_hyperparameters()``."""
+        # BEGIN SOLUTION
+        self.model = nn.Sequential(
+            nn.Embedding(self.vocab_size, self.embedding_dim),
+            nn.LSTM(self.embedding_dim, self.lstm_units, batch_first=True),
+            LSTMOutputAdapter(),
+            nn.Linear(self.lstm_units, self.vocab_size),
+        )
+        # END SOLUTION
