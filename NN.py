@@ -191,6 +191,7 @@ class NeuralNet:
         -------
         float
         """
+        _check_same_shape(y, yh)
         # BEGIN SOLUTION
         return float(-np.sum(y * np.log(np.maximum(yh, _LOG_FLOOR))) / y.shape[0])
         # END SOLUTION
@@ -242,6 +243,7 @@ class NeuralNet:
         -------
         dLoss : dict of ndarray, keyed and shaped like ``self.parameters``
         """
+        _check_same_shape(y, yh)
         # BEGIN SOLUTION
         p, c = self.parameters, self.cache
         # Softmax followed by cross-entropy has the gradient o3 - y; dividing
@@ -391,6 +393,11 @@ def _check_one_hot(y):
             f"y must be one-hot of shape (N, C), one 1 per row; got shape {y.shape}. "
             "Encode integer labels with np.eye(C)[labels]."
         )
+
+
+def _check_same_shape(y, yh):
+    if y.shape != yh.shape:
+        raise ValueError(f"y and yh must have the same shape (N, C), got {y.shape} and {yh.shape}")
 
 
 def _check_features(x, n_features):

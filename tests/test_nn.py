@@ -271,6 +271,14 @@ def test_wrong_feature_count_names_both_shapes(toy_net):
         toy_net.predict(np.ones(5))
 
 
+def test_label_and_prediction_shapes_must_agree(toy_net):
+    yh = toy_net.forward(lt.NN_X, use_dropout=False)
+    with pytest.raises(ValueError, match=r"\(5, 3\).*\(5, 1\)"):
+        toy_net.cross_entropy_loss(lt.NN_Y, yh[:, :1])
+    with pytest.raises(ValueError, match=r"\(4, 3\).*\(5, 3\)"):
+        toy_net.compute_gradients(lt.NN_Y[:4], yh, use_dropout=False)
+
+
 @pytest.mark.parametrize("y", [np.array([0, 1, 2]), np.array([[0.5, 0.5, 0.0]]),
                                np.array([[1.0, 1.0, 0.0]])])
 def test_labels_must_be_one_hot(y):
