@@ -116,9 +116,11 @@ class Trainer:
     def tune(self):
         """Train with hand-picked hyperparameters; returns what ``train`` returns."""
         # BEGIN SOLUTION
-        # Batches of 128 keep the bf16 matrix units busy; lr 0.004 with a 0.75
-        # decay per epoch reaches 0.9 validation accuracy within 6 epochs.
-        return self.train(batch_size=128, epochs=6, lr=0.004, gamma=0.75)
+        # Batches of 32 cost no more per image than larger ones under bf16 here
+        # and give the most updates per epoch; lr 0.008 overshot on a subset.
+        # The 0.75 decay anneals to lr 3e-4 by the last epoch, where the
+        # validation accuracy peaks; 9 epochs fit a 3-minute budget on 2 cores.
+        return self.train(batch_size=32, epochs=9, lr=0.004, gamma=0.75)
         # END SOLUTION
 
     def train(self, batch_size=32, epochs=5, lr=0.001, gamma=0.9, num_workers=TRAIN_WORKERS):
