@@ -40,12 +40,12 @@ class LSTM(BaseSequentialModel):
     def set_hyperparameters(self):
         """Set embedding_dim, lstm_units, batch_size, epochs, learning_rate and clip_norm."""
         # BEGIN SOLUTION
-        self.embedding_dim = 32
-        self.lstm_units = 256
-        self.batch_size = 256
+        self.embedding_dim = 32  # plenty for 34 characters, and cheap
+        self.lstm_units = 192  # 4 gates make each unit ~4x an RNN unit; 192 fits 3 minutes
+        self.batch_size = 256  # larger bf16 matmuls run closer to peak on CPU
         self.epochs = 10
-        self.learning_rate = 3e-3
-        self.clip_norm = 1.0
+        self.learning_rate = 3e-3  # RMSprop; with clipping this stayed stable in short runs
+        self.clip_norm = 1.0  # caps the rare large gradient from a long dependency
         # END SOLUTION
 
     def define_model(self):

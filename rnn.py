@@ -40,12 +40,12 @@ class RNN(BaseSequentialModel):
     def set_hyperparameters(self):
         """Set embedding_dim, rnn_units, batch_size, epochs, learning_rate and clip_norm."""
         # BEGIN SOLUTION
-        self.embedding_dim = 32
-        self.rnn_units = 256
-        self.batch_size = 128
+        self.embedding_dim = 32  # plenty for 34 characters, and cheap
+        self.rnn_units = 256  # cost per step grows as H^2; 256 gets under 1.50 in 10 epochs
+        self.batch_size = 128  # about 720 updates per epoch on Macbeth
         self.epochs = 10
-        self.learning_rate = 1e-3
-        self.clip_norm = 1.0
+        self.learning_rate = 2e-3  # RMSprop; twice the Keras default, safe with clipping
+        self.clip_norm = 1.0  # tanh recurrences over 30 steps occasionally spike
         # END SOLUTION
 
     def define_model(self):

@@ -1,0 +1,78 @@
+"""Benchmark the Q4 character models on the full Macbeth windows.
+
+For each model: the median wall time of one training epoch (training pass
+plus the validation pass) with the precision ``train`` uses by default
+(bf16 autocast where the hardware supports it) against plain fp32, in the
+same process; then a full training run with the hyperparameters of
+``set_hyperparameters()`` and its final training and validation loss.
+Checkpoints go to a temporary folder, never to rnn_model_weights/.
+
+Run from the repository root::
+
+    .venv/bin/python -m bench.rnn_bench                 # epoch timings + 10-epoch losses
+    .venv/bin/python -m bench.rnn_bench --skip-full --repeats 1   # quick look
+"""
+
+import argparse
+import os
+import statistics
+import tempfile
+
+from lstm import LSTM
+from rnn import RNN
+from utilities.utils import load_macbeth_text, preprocess_text_data
+
+MODELS = {"RNN": RNN, "LSTM": LSTM}
+
+
+def median_epoch_seconds(cls, data, precision, repeats, weights_dir):
+    """Median seconds per epoch over ``repeats`` epochs at ``precision``."""
+    wrapper = cls(data["vocab_size"], data["sequence_len"], weights_dir=weights_dir,
+                  precision=precision)
+    wrapper.set_hyperparameters()
+    wrapper.epochs = repeats
+    wrapper.define_model()
+    history = wrapper.train(data["x"], data["y"], train_from_scratch=True, verbose=False)
+    return statistics.median(history["epoch_seconds"]), wrapper.amp_dtype
+
+
+def full_run(cls, data, weights_dir):
+    """Train with the chosen hyperparameters; returns the wrapper."""
+    wrapper = cls(data["vocab_size"], data["sequence_len"], weights_dir=weights_dir)
+    wrapper.set_hyperparameters()
+    wrapper.define_model()
+    wrapper.train(data["x"], data["y"], train_from_scratch=True, verbose=True)
+    return wrapper
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="epochs timed per precision; the median is reported")
+    parser.add_argument("--skip-full", action="store_true", help="skip the full training runs")
+    args = parser.parse_args()
+
+    data = preprocess_text_data(load_macbeth_text())
+    print(f"windows {data['x'].shape}, vocab {data['vocab_size']}, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory() as weights_dir:
+        for name in args.models:
+            cls = MODELS[name]
+            auto, dtype = median_epoch_seconds(cls, data, "auto", args.repeats, weights_dir)
+            fp32, _ = median_epoch_seconds(cls, data, "fp32", args.repeats, weights_dir)
+            used = "fp32" if dtype is None else str(dtype).replace("torch.", "")
+            print(f"{name}: epoch {auto:.1f} s ({used}) vs {fp32:.1f} s (fp32), "
+                  f"ratio fp32/used {fp32 / auto:.2f} (median of {args.repeats})")
+            if args.skip_full:
+                continue
+            wrapper = full_run(cls, data, weights_dir)
+            history = wrapper.history
+            print(f"{name}: {len(history['train'])} epochs in {sum(history['epoch_seconds']):.0f} s, "
+                  f"final training loss {history['train'][-1]:.4f}, final validation loss "
+                  f"{history['val'][-1]:.4f}, best validation loss {min(history['val']):.4f}; "
+                  f"load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
