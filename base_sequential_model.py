@@ -95,6 +95,18 @@ def _atomic_write(path, write):
         raise
 
 
+def _describe_mismatch(state, model):
+    """Name the first tensor whose shape differs between a saved state and ``model``."""
+    if not isinstance(state, dict):
+        return f"The file holds a {type(state).__name__}, not a state dict."
+    expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    saved = {k: tuple(getattr(v, "shape", ())) for k, v in state.items()}
+    for key in sorted(expected.keys() | saved.keys()):
+        if expected.get(key) != saved.get(key):
+            return f"First difference: {key} is {saved.get(key)} in the file, {expected.get(key)} in the model."
+    return ""
+
+
 class BaseSequentialModel:
     """Train, checkpoint and query a next-character model.
 
@@ -340,7 +352,7 @@ class BaseSequentialModel:
         except (RuntimeError, TypeError, AttributeError) as error:
             raise ValueError(
                 f"the weights in {self.weights_path} do not fit the current {self.NAME} architecture "
-                f"(check set_hyperparameters()); {fix}. Details: {str(error).splitlines()[0]}"
+                f"(check set_hyperparameters()); {fix}. {_describe_mismatch(state, self.model)}"
             ) from error
         try:
             history = json.loads(self.losses_path.read_text(encoding="utf-8"))
