@@ -248,9 +248,11 @@ class NeuralNet:
         p, c = self.parameters, self.cache
         # Softmax followed by cross-entropy has the gradient o3 - y; dividing
         # here, once, makes every gradient below an average over the N rows.
-        du3 = (yh - y) / y.shape[0]                                  # (N, C)
-        du2 = (du3 @ p["theta3"].T) * self.derivative_softsign(c["u2"])  # (N, H2)
-        du1 = (du2 @ p["theta2"].T) * self.derivative_softsign(c["u1"])  # (N, H1)
+        du3 = (yh - y) / y.shape[0]  # (N, C)
+        du2 = du3 @ p["theta3"].T  # dL/do2, (N, H2), turned in place into dL/du2
+        du2 *= self.derivative_softsign(c["u2"])
+        du1 = du2 @ p["theta2"].T  # dL/do1, (N, H1), turned in place into dL/du1
+        du1 *= self.derivative_softsign(c["u1"])
         if use_dropout:
             du1 *= c["mask"] / (1 - self.dropout_prob)
         return {

@@ -11,6 +11,10 @@ the default housing subset, and milliseconds per iteration on the full
 16,512-row training set. Wall-clock time is what a student waits; CPU time
 of this process is printed beside it because it is less sensitive to other
 work on a shared machine. Quote both with the load average (printed too).
+On a machine shared with other jobs, OpenBLAS's default of one thread per
+core can stall on these small products while its second thread waits for a
+core; ``OPENBLAS_NUM_THREADS=1`` before the command shows the single-thread
+cost of the same code.
 """
 
 import argparse
