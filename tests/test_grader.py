@@ -87,10 +87,11 @@ def test_mutant_loses_exactly_its_items(tmp_path, mutant, reference_graded, expe
     path.write_text(apply(mutant, path.read_text()))
     numbers = [n for n in table.weights(mutant.variant) if mutant.file in table.item(n).files]
     graded, notes = grade(submission, numbers, expected_values.load(expected_file))
-    graded = {**reference_graded[0], **graded}
-    results = report(graded, mutant.variant, notes, 0.0)
-    lost = {t["number"]: round(t["max_score"] - t["score"], 4)
-            for t in results["tests"] if t["score"] != t["max_score"]}
+    reference = report(reference_graded[0], mutant.variant, notes, 0.0)["tests"]
+    results = report({**reference_graded[0], **graded}, mutant.variant, notes, 0.0)["tests"]
+    # Relative to the reference, so that a reference shortfall shows in one test only.
+    lost = {t["number"]: round(r["score"] - t["score"], 4)
+            for r, t in zip(reference, results) if r["score"] != t["score"]}
     assert lost == mutant.lost, {n: graded[n]["output"][:400] for n in lost}
 
 

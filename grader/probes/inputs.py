@@ -85,4 +85,5 @@ class ForcedDropout:
 
     def __call__(self, u, prob):
         mask = (self._rng.random(np.shape(u)) >= prob).astype(float)
-        return u * mask / (1 - prob), mask
+        kept = np.multiply(u, mask)
+        return kept / (1.0 - prob), mask
