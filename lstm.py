@@ -41,7 +41,7 @@ class LSTM(BaseSequentialModel):
         """Set embedding_dim, lstm_units, batch_size, epochs, learning_rate and clip_norm."""
         # BEGIN SOLUTION
         self.embedding_dim = 32  # plenty for 34 characters, and cheap
-        self.lstm_units = 192  # 4 gates make each unit ~4x an RNN unit; 192 fits 3 minutes
+        self.lstm_units = 192  # a unit costs ~4x an RNN unit (4 gates); under 1.35 by epoch 6
         self.batch_size = 256  # larger bf16 matmuls run closer to peak on CPU
         self.epochs = 10
         self.learning_rate = 3e-3  # RMSprop; with clipping this stayed stable in short runs

@@ -171,7 +171,7 @@ def test_checkpoint_round_trip(trained, tiny, capsys):
 
 
 def test_kept_weights_are_the_best_validation_epoch(trained, tiny):
-    n_train, val_start = bsm.split_by_position(len(tiny["x"]), TINY_T)
+    _, val_start = bsm.split_by_position(len(tiny["x"]), TINY_T)
     val_loss = trained.evaluate_loss(tiny["x"][val_start:], tiny["y"][val_start:])
     assert val_loss == pytest.approx(min(trained.history["val"]), rel=1e-5)
 
