@@ -24,6 +24,10 @@ notebook: $(STAMP)
 smoke: $(STAMP)
 	HW4_SMOKE=1 $(BIN)/python scripts/run_notebook.py HW4.ipynb --no-save
 
+# Speed and accuracy figures quoted in README.md (several minutes; run on an idle machine).
+bench: $(STAMP)
+	for part in nn svm cnn rnn; do $(BIN)/python -m bench.$${part}_bench || exit 1; done
+
 # Debian packages for `make pdf` and its test: headless Chromium prints the
 # notebook's HTML, libjs-mathjax typesets its equations offline, and
 # poppler-utils checks the PDF.
