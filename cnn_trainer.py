@@ -117,10 +117,10 @@ class Trainer:
         """Train with hand-picked hyperparameters; returns what ``train`` returns."""
         # BEGIN SOLUTION
         # Under bf16, batches of 32 cost no more CPU time per image than 64 or
-        # 128 and give the most updates per epoch; lr 0.008 did worse than
-        # 0.004 on a 1,536-image trial. The 0.75 decay anneals the rate to
-        # about 4e-4 for the last epoch; 9 epochs fit 3 minutes on 2 cores.
-        return self.train(batch_size=32, epochs=9, lr=0.004, gamma=0.75)
+        # 128 and give the most updates per epoch. Of the full runs tried
+        # (lr 0.004/0.006, gamma 0.75/0.8/0.85), lr 0.004 with a 0.85 decay
+        # reached the best validation accuracy (0.898) within 10 epochs.
+        return self.train(batch_size=32, epochs=10, lr=0.004, gamma=0.85)
         # END SOLUTION
 
     def train(self, batch_size=32, epochs=5, lr=0.001, gamma=0.9, num_workers=TRAIN_WORKERS):
