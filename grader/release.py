@@ -23,7 +23,7 @@ ANSWER_STUB = "YOUR ANSWER HERE"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 KIT_FILES = ("README.md", "requirements.txt", "environment.yml")
 KIT_MODULES = (*SUBMISSION_FILES, "text_generator.py")
-KIT_DIRS = ("utilities", "data")
+KIT_DIRS = ("utilities", "data", "scripts")  # the notebook imports the data generator from scripts
 NOTEBOOK = "HW4.ipynb"
 # Never shipped: caches, and raw data the shipped files are built from.
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "raw")
