@@ -21,7 +21,10 @@ END = re.compile(r"^(\s*)# END SOLUTION\s*$")
 STUB = 'raise NotImplementedError("Implement this function (see HW4.ipynb).")'
 ANSWER_STUB = "YOUR ANSWER HERE"
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
-KIT_FILES = ("README.md", "requirements.txt", "environment.yml")
+KIT_FILES = ("requirements.txt", "environment.yml")
+# The project README describes the whole repository (tests, grader, make
+# targets); students get their own.
+KIT_README = Path(__file__).resolve().parent / "kit_README.md"
 KIT_MODULES = (*SUBMISSION_FILES, "text_generator.py")
 KIT_DIRS = ("utilities", "data", "scripts")  # the notebook imports the data generator from scripts
 NOTEBOOK = "HW4.ipynb"
@@ -101,6 +104,7 @@ def build_kit(out_dir, root=SOURCE_ROOT):
     for name in KIT_FILES:
         if (root / name).is_file():
             shutil.copy(root / name, out_dir / name)
+    shutil.copy(KIT_README, out_dir / "README.md")
     if (root / NOTEBOOK).is_file():
         notebook = strip_notebook(json.loads((root / NOTEBOOK).read_text()))
         (out_dir / NOTEBOOK).write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")

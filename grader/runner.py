@@ -10,6 +10,7 @@ import ast
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ from .checks_q1 import summarise_run
 from .compare import JobFailed
 from .paths import PROBES_DIR, SOURCE_ROOT, SUBMISSION_FILES, TEMPLATES_DIR
 from .release import write_stubs
-from .sandbox import Limits, run_job
+from .sandbox import Limits, hide_from_jobs, run_job
 
 # Seconds per job: probes of single functions, the Q1 training runs, the CNN
 # training (the course allows 5-10 minutes on a CPU for tune()).
@@ -214,7 +215,12 @@ def run(submission_dir, results_path, variant="graduate", timeout_scale=1.0, ite
         if unknown:
             raise ValueError(f"items {unknown} are not in variant {variant}; it has {numbers}")
         numbers = [n for n in numbers if n in items]
-    graded, notes = grade(submission_dir, numbers, None, timeout_scale)
+    expected = expected_values.load()
+    if not hide_from_jobs(expected_values.EXPECTED_FILE):
+        print(f"note: student jobs run as this grader's user and could read "
+              f"{expected_values.EXPECTED_FILE}; run the grader as root, with an interpreter "
+              "that the user nobody can execute, to isolate them", file=sys.stderr)
+    graded, notes = grade(submission_dir, numbers, expected, timeout_scale)
     skipped = {"fraction": 0.0, "output": "not graded in this run (--items)"}
     graded = {n: graded.get(n, skipped) for n in table.weights(variant)}
     results = report(graded, variant, notes, time.monotonic() - start)

@@ -55,24 +55,56 @@ class JobResult:
     seconds: float
 
 
+# What every probe imports; a job user that cannot import these would fail every item.
+REQUIRED_MODULES = "numpy, torch, torchvision, sklearn"
+
+
+def _as_user(user):
+    return {"user": user[0], "group": user[1], "extra_groups": []}
+
+
 @functools.lru_cache(maxsize=None)
 def unprivileged_user():
-    """(uid, gid) of ``nobody`` when running as root and it can start Python, else None.
+    """(uid, gid) of ``nobody`` when running as root and it can run the jobs, else None.
 
-    None also when the interpreter lives where ``nobody`` cannot reach it
-    (e.g. under a 0700 /root); jobs then run as the grader's own user, still
-    in a separate process with every other limit.
+    ``nobody`` must be able to start this interpreter and import
+    ``REQUIRED_MODULES``. That fails when the interpreter or its packages live
+    where ``nobody`` cannot reach them (e.g. a venv whose base Python sits under
+    a 0700 /root); jobs then run as the grader's own user, still in a separate
+    process with every other limit.
     """
     if os.geteuid() != 0:
         return None
     try:
         entry = pwd.getpwnam("nobody")
         user = entry.pw_uid, entry.pw_gid
-        subprocess.run([sys.executable, "-c", "0"], user=user[0], group=user[1],
-                       extra_groups=[], cwd="/", check=True, capture_output=True, timeout=60)
+        subprocess.run([sys.executable, "-E", "-s", "-c", f"import {REQUIRED_MODULES}"],
+                       cwd="/", env=_env(Path("/nonexistent")), check=True,
+                       capture_output=True, timeout=120, **_as_user(user))
     except (KeyError, OSError, subprocess.SubprocessError):
         return None
     return user
+
+
+def user_can_read(path, user):
+    """Whether ``user`` ((uid, gid)) can open ``path`` for reading."""
+    check = [sys.executable, "-E", "-s", "-c", "import sys; open(sys.argv[1], 'rb').close()",
+             str(path)]
+    return subprocess.run(check, cwd="/", capture_output=True, timeout=60,
+                          **_as_user(user)).returncode == 0
+
+
+def hide_from_jobs(path):
+    """Make ``path`` unreadable to job processes; True if they cannot read it afterwards.
+
+    Only possible when jobs run as another user: the file is then made
+    readable by its owner only (the grader).
+    """
+    user = unprivileged_user()
+    if user is None:
+        return False
+    os.chmod(path, os.stat(path).st_mode & 0o700)
+    return not user_can_read(path, user)
 
 
 def _limit(limits):
@@ -143,7 +175,7 @@ def run_job(job, workspace, limits):
                 [sys.executable, "-E", "-s", "-m", "_probes", job, str(work / "result.json")],
                 cwd=work, env=_env(work), stdin=subprocess.DEVNULL, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_limit(limits),
-                **({"user": user[0], "group": user[1], "extra_groups": []} if user else {}),
+                **(_as_user(user) if user else {}),
             )
             timed_out = _wait(proc, limits.timeout_s)
         seconds = time.monotonic() - start

@@ -11,9 +11,13 @@ values are computed into a temporary file instead of the repository's.
 
 import ast
 import json
+import os
+import pwd
 import shutil
+import site
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -24,6 +28,7 @@ from grader import release, table
 from grader.bundle import build_zip
 from grader.paths import SOURCE_ROOT, SUBMISSION_FILES
 from grader.runner import grade, report
+from grader.sandbox import REQUIRED_MODULES
 from tests.grader_fixtures.mutants import MUTANTS, apply
 
 FIXTURES = Path(__file__).parent / "grader_fixtures"
@@ -134,9 +139,68 @@ def test_zip_layout_and_no_solution_code(autograder):
         assert not leaked, f"{path.relative_to(unpacked)} contains solution lines {leaked}"
 
 
-def _run_unpacked(unpacked, submission, results, items, scale=1.0):
+def _run_as_nobody(python, code, *args):
+    """Run ``python -c code args`` as the user ``nobody``; returns the CompletedProcess."""
+    entry = pwd.getpwnam("nobody")
+    return subprocess.run([python, "-c", code, *map(str, args)], cwd="/", capture_output=True,
+                          text=True, timeout=120, user=entry.pw_uid, group=entry.pw_gid,
+                          extra_groups=[])
+
+
+def _nobody_can_run(python, code):
+    try:
+        return _run_as_nobody(python, code).returncode == 0
+    except OSError:  # the interpreter itself cannot be reached
+        return False
+
+
+def _world_dir():
+    """A new temporary folder that every user can enter (mkdtemp makes it 0700)."""
+    path = Path(tempfile.mkdtemp(prefix="grader-test-"))
+    path.chmod(0o755)
+    return path
+
+
+@pytest.fixture(scope="module")
+def nobody_python():
+    """(interpreter, "") that ``nobody`` can run with this venv's packages, or (None, reason).
+
+    As on Gradescope, where a root grader and its jobs share a system-wide
+    install. This venv's base Python may sit under a 0700 /root, which
+    ``nobody`` cannot enter; a venv made from a system Python of the same
+    version, with a .pth file pointing at this venv's site-packages, stands in.
+    """
+    if os.geteuid() != 0:
+        yield None, "jobs only change user when the grader runs as root"
+        return
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    bases = [sys._base_executable, f"/usr/local/bin/python{version}", f"/usr/bin/python{version}"]
+    base = next((b for b in bases if _nobody_can_run(b, "import venv")), None)
+    if base is None:
+        yield None, f"no Python {version} that the user nobody can run among {bases}"
+        return
+    root = _world_dir()
+    subprocess.run([base, "-m", "venv", "--without-pip", str(root / "venv")], check=True,
+                   timeout=120)
+    site_dir = next(root.glob("venv/lib/python*/site-packages"))
+    (site_dir / "parent_venv.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    python = str(root / "venv" / "bin" / "python")
+    if _nobody_can_run(python, f"import {REQUIRED_MODULES}"):
+        yield python, ""
+    else:
+        yield None, f"the user nobody cannot import this venv's packages {site.getsitepackages()}"
+    shutil.rmtree(root)
+
+
+@pytest.fixture(scope="module")
+def grading_python(nobody_python):
+    """The interpreter that runs the grader: one whose jobs can run as nobody, if any."""
+    return nobody_python[0] or sys.executable
+
+
+def _run_unpacked(unpacked, submission, results, items, scale=1.0, python=sys.executable):
     subprocess.run(
-        [sys.executable, "-m", "grader", "run", "--submission", str(submission), "--results",
+        [python, "-m", "grader", "run", "--submission", str(submission), "--results",
          str(results), "--variant", "undergraduate", "--items", ",".join(items),
          "--timeout-scale", str(scale)],
         cwd=unpacked / "source", check=True, capture_output=True, timeout=600)
@@ -156,7 +220,7 @@ ADVERSARIAL = [
 
 
 @pytest.mark.parametrize("case", ADVERSARIAL, ids=lambda c: c[0].removesuffix(".py"))
-def test_adversarial_submission_gains_nothing(tmp_path, autograder, case):
+def test_adversarial_submission_gains_nothing(tmp_path, autograder, grading_python, case):
     fixture, name, items, attacked, scale = case
     submission, results = tmp_path / "submission", tmp_path / "results.json"
     submission.mkdir()
@@ -164,10 +228,37 @@ def test_adversarial_submission_gains_nothing(tmp_path, autograder, case):
     if name == "NN.py":
         text = (SOURCE_ROOT / "NN.py").read_text() + "\n\nimport numpy as np\n" + text
     (submission / name).write_text(text.replace("FORGED_PATH", str(results)))
-    tests = _run_unpacked(autograder[1], submission, results, items, scale)
+    tests = _run_unpacked(autograder[1], submission, results, items, scale, grading_python)
     assert all(tests[n]["score"] == 0 for n in attacked)  # an empty submission scores 0
     assert all(tests[n]["score"] == tests[n]["max_score"] for n in set(items) - set(attacked))
     assert sum(t["score"] for t in tests.values()) <= 15
+
+
+def test_jobs_cannot_read_expected_values(tmp_path, autograder, nobody_python):
+    """As root, jobs run as nobody and expected.json is hidden from them before any runs."""
+    job_python, reason = nobody_python
+    if job_python is None:
+        pytest.skip(reason)
+    root = _world_dir()
+    try:
+        unpacked = root / "unpacked"
+        shutil.copytree(autograder[1], unpacked)
+        expected_file = unpacked / "source" / "grader" / "expected.json"
+        expected_file.chmod(0o644)
+        # Without the grader's protection nobody could read the answers here.
+        assert _run_as_nobody(job_python, "import sys; open(sys.argv[1]).read()",
+                              expected_file).returncode == 0
+        submission, results = tmp_path / "submission", tmp_path / "results.json"
+        submission.mkdir()
+        text = (FIXTURES / "adversarial" / "reading_expected_svm.py").read_text()
+        (submission / "svm.py").write_text(text.replace("EXPECTED_PATH", str(expected_file)))
+        tests = _run_unpacked(unpacked, submission, results, ["3.3.1", "3.3.2"],
+                              python=job_python)
+        assert tests["3.3.1"]["score"] == tests["3.3.2"]["score"] == 0
+        assert f"could not read {expected_file}: Permission denied" in tests["3.3.1"]["output"]
+        assert expected_file.stat().st_mode & 0o077 == 0
+    finally:
+        shutil.rmtree(root)
 
 
 def test_strip_solutions_replaces_regions():
@@ -191,6 +282,12 @@ def test_release_notebook_stubs_answers_and_clears_outputs():
 
 def test_release_kit_imports_and_fails_with_not_implemented(tmp_path):
     kit = release.build_kit(tmp_path / "kit")
+    readme = (kit / "README.md").read_text()
+    # The kit README's commands name only what the kit has (no make, no tests/).
+    for path in ("requirements.txt", "scripts/run_notebook.py", "scripts/export_pdf.py",
+                 "utilities/localtests.py", "HW4.ipynb"):
+        assert path in readme and (kit / path).is_file(), path
+    assert "make " not in readme and "tests/" not in readme
     solution = _solution_lines()
     for path in kit.rglob("*.py"):
         assert not solution & {s.strip() for s in path.read_text().splitlines()}, path
