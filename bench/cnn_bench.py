@@ -2,14 +2,17 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m bench.cnn_bench               # full measurement
-    .venv/bin/python -m bench.cnn_bench --repeats 1   # quicker look
+    .venv/bin/python -m bench.cnn_bench                    # full measurement
+    .venv/bin/python -m bench.cnn_bench --repeats 1        # quicker look
+    .venv/bin/python -m bench.cnn_bench --seeds 0 1 2 3    # tune() spread over seeds
 
 Prints, in this order:
 
-1. ``Trainer.tune()``: its per-epoch log, wall time, best validation accuracy,
-   and the accuracy of the kept weights on the full test set and on the
-   leak-free test subset (test images that do not also occur in train).
+1. ``Trainer.tune()`` once per ``--seeds`` value (the seed of the initial
+   weights and of the trainer): its per-epoch log, wall time, best validation
+   accuracy, and the accuracy of the kept weights on the full test set and on
+   the leak-free test subset (test images that do not also occur in train);
+   then the median and the lowest of those figures over the seeds.
 2. Seconds per training epoch over all 5,712 training images (median of
    ``--repeats``, interleaved) for the configuration ``tune()`` uses (its batch
    size, ``precision="auto"``) and for plain fp32 in contiguous layout, and their
@@ -32,7 +35,7 @@ from cnn import CNN
 from cnn_image_transformations import (
     TransformedDataset, create_testing_transformations, create_training_transformations,
 )
-from cnn_trainer import EVAL_BATCH_SIZE, TRAIN_WORKERS, Trainer
+from cnn_trainer import EVAL_BATCH_SIZE, Trainer, default_train_workers
 from utilities.utils import MRI_CLASSES, get_mri_dataset, get_mri_leak_free_mask
 
 
@@ -43,7 +46,10 @@ def load_average():
 def run_tune(trainset, testset, seed):
     """Run ``tune()`` once; return the trainer and its wall time in seconds."""
     start = time.perf_counter()
-    trainer = Trainer(CNN(), trainset, testset, seed=seed)
+    with torch.random.fork_rng():
+        torch.manual_seed(seed)
+        net = CNN()
+    trainer = Trainer(net, trainset, testset, seed=seed)
     trainer.tune()
     return trainer, time.perf_counter() - start
 
@@ -61,8 +67,9 @@ def seconds_per_epoch(trainset, testset, precision, batch_size, seed):
     trainer = Trainer(CNN(), trainset, testset, precision=precision, seed=seed)
     trainer.optimizer = torch.optim.Adamax(trainer.net.parameters())
     generator = torch.Generator().manual_seed(seed)
+    workers = default_train_workers(trainer.device)
     loader = DataLoader(trainset, batch_size=batch_size, shuffle=True, generator=generator,
-                        num_workers=TRAIN_WORKERS, persistent_workers=TRAIN_WORKERS > 0)
+                        num_workers=workers, persistent_workers=workers > 0)
     # Start the persistent worker before the clock: train() pays that once, not per epoch.
     iter(loader)
     start = time.perf_counter()
@@ -73,23 +80,31 @@ def seconds_per_epoch(trainset, testset, precision, batch_size, seed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed epochs per configuration")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     args = parser.parse_args()
 
-    torch.manual_seed(args.seed)
     x_train, y_train, x_test, y_test = get_mri_dataset(MRI_CLASSES)
     trainset = TransformedDataset(x_train, y_train, create_training_transformations())
     testset = TransformedDataset(x_test, y_test, create_testing_transformations())
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
           f"CPU capability {torch.backends.cpu.get_cpu_capability()}, load average {load_average()}")
 
-    trainer, wall = run_tune(trainset, testset, args.seed)
-    full, leak_free, n_leak_free = accuracy_on_test_set(trainer, testset)
-    print(f"tune(): {trainer.hyperparameters}, device {trainer.device}, precision {trainer.precision}")
-    print(f"tune() wall time: {wall:.1f} s, best validation accuracy: {max(trainer.val_accuracy):.3f}")
-    print(f"test accuracy: full {full:.3f} ({len(testset)} images), "
-          f"leak-free {leak_free:.3f} ({n_leak_free} images)")
-    print(f"load average after tune(): {load_average()}")
+    runs = []
+    for seed in args.seeds:
+        trainer, wall = run_tune(trainset, testset, seed)
+        full, leak_free, n_leak_free = accuracy_on_test_set(trainer, testset)
+        runs.append((wall, max(trainer.val_accuracy), full, leak_free))
+        print(f"tune() seed {seed}: {trainer.hyperparameters}, device {trainer.device}, "
+              f"precision {trainer.precision}")
+        print(f"tune() wall time: {wall:.1f} s, best validation accuracy: {runs[-1][1]:.3f}")
+        print(f"test accuracy: full {full:.3f} ({len(testset)} images), "
+              f"leak-free {leak_free:.3f} ({n_leak_free} images)")
+        print(f"load average after tune(): {load_average()}")
+    for column, label in enumerate(["wall time (s)", "best validation accuracy",
+                                    "full test accuracy", "leak-free test accuracy"]):
+        values = [run[column] for run in runs]
+        print(f"over seeds {args.seeds}: {label} median {statistics.median(values):.3f}, "
+              f"min {min(values):.3f}, max {max(values):.3f}")
 
     batch_size = trainer.hyperparameters["batch_size"]
     configurations = [(trainer.precision, "tune() configuration"), ("fp32", "fp32 contiguous")]
@@ -97,7 +112,7 @@ def main():
     for _ in range(args.repeats):
         for precision, _ in configurations:
             timings[precision].append(
-                seconds_per_epoch(trainset, testset, precision, batch_size, args.seed))
+                seconds_per_epoch(trainset, testset, precision, batch_size, args.seeds[0]))
     medians = {precision: statistics.median(times) for precision, times in timings.items()}
     for precision, label in configurations:
         print(f"seconds per epoch, {label} ({precision}, batch {batch_size}): "

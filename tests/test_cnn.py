@@ -208,6 +208,15 @@ def test_precision_choice():
         cnn_trainer.resolve_precision("fp16", cpu)
 
 
+@pytest.mark.parametrize("device, cores, threads, workers", [
+    ("cpu", 2, 2, 0), ("cpu", 8, 4, 1), ("cpu", None, 1, 0), ("cuda", 2, 2, 1)])
+def test_default_train_workers(monkeypatch, device, cores, threads, workers):
+    """A loader worker only where it does not take a core from the compute threads."""
+    monkeypatch.setattr(cnn_trainer.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(cnn_trainer.torch, "get_num_threads", lambda: threads)
+    assert cnn_trainer.default_train_workers(torch.device(device)) == workers
+
+
 def test_train_rejects_bad_hyperparameters(mri):
     trainer = small_trainer(mri, 8, 8)
     with pytest.raises(ValueError, match="lr=-0.1"):
