@@ -127,11 +127,11 @@ class Trainer:
     def tune(self):
         """Train with hand-picked hyperparameters; returns what ``train`` returns."""
         # BEGIN SOLUTION
-        # Under bf16, batches of 32 cost no more CPU time per image than 64 or
-        # 128 and give the most updates per epoch. Of the full runs tried
-        # (lr 0.004/0.006, gamma 0.75/0.8/0.85), lr 0.004 with a 0.85 decay
-        # reached the best validation accuracy (0.898) within 10 epochs.
-        return self.train(batch_size=32, epochs=10, lr=0.004, gamma=0.85)
+        # Batches of 32 give the most updates per epoch at no extra cost per
+        # image. Over four seeds, lr 0.003 with a 0.9 decay reached a median
+        # best validation accuracy of 0.900 (0.890-0.915); lr 0.002-0.008
+        # with other decays did no better (bench/cnn_bench.py --seeds).
+        return self.train(batch_size=32, epochs=10, lr=0.003, gamma=0.9)
         # END SOLUTION
 
     def train(self, batch_size=32, epochs=5, lr=0.001, gamma=0.9, num_workers=None):
