@@ -95,16 +95,32 @@ def user_can_read(path, user):
 
 
 def hide_from_jobs(path):
-    """Make ``path`` unreadable to job processes; True if they cannot read it afterwards.
+    """Make ``path`` unreadable to job processes.
 
-    Only possible when jobs run as another user: the file is then made
-    readable by its owner only (the grader).
+    Returns
+    -------
+    hidden : bool
+        True when jobs run as another user and can no longer read ``path``
+        (it is now readable by its owner only); False when jobs run as the
+        grader's own user, from whom nothing can be hidden.
+
+    Raises
+    ------
+    RuntimeError
+        When jobs run as another user who can still read ``path`` after the
+        chmod, e.g. on a filesystem that ignores file modes.
     """
     user = unprivileged_user()
     if user is None:
         return False
     os.chmod(path, os.stat(path).st_mode & 0o700)
-    return not user_can_read(path, user)
+    if user_can_read(path, user):
+        raise RuntimeError(
+            f"{path} is still readable by the job user (uid {user[0]}) after restricting it "
+            f"to its owner (mode {os.stat(path).st_mode & 0o777:o}); grading would leak the "
+            "expected values. Unpack the grader on a filesystem that honours file modes."
+        )
+    return True
 
 
 def _limit(limits):

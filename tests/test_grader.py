@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from grader import expected as expected_values
-from grader import release, table
+from grader import release, sandbox, table
 from grader.bundle import build_zip
 from grader.paths import SOURCE_ROOT, SUBMISSION_FILES
 from grader.runner import grade, report
@@ -259,6 +259,25 @@ def test_jobs_cannot_read_expected_values(tmp_path, autograder, nobody_python):
         assert expected_file.stat().st_mode & 0o077 == 0
     finally:
         shutil.rmtree(root)
+
+
+def test_hide_from_jobs_leaves_the_file_when_jobs_run_as_the_grader(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "unprivileged_user", lambda: None)
+    path = tmp_path / "expected.json"
+    path.write_text("{}")
+    path.chmod(0o644)
+    assert sandbox.hide_from_jobs(path) is False
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_hide_from_jobs_refuses_when_the_job_user_can_still_read(tmp_path, monkeypatch):
+    # As on a filesystem that ignores modes: the chmod runs, the job user still reads.
+    monkeypatch.setattr(sandbox, "unprivileged_user", lambda: (65534, 65534))
+    monkeypatch.setattr(sandbox, "user_can_read", lambda path, user: True)
+    path = tmp_path / "expected.json"
+    path.write_text("{}")
+    with pytest.raises(RuntimeError, match="still readable by the job user"):
+        sandbox.hide_from_jobs(path)
 
 
 def test_strip_solutions_replaces_regions():
