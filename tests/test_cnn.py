@@ -217,10 +217,21 @@ def test_default_train_workers(monkeypatch, device, cores, threads, workers):
     assert cnn_trainer.default_train_workers(torch.device(device)) == workers
 
 
-def test_train_rejects_bad_hyperparameters(mri):
+@pytest.mark.parametrize("bad, shown", [
+    (dict(lr=-0.1), "lr=-0.1"), (dict(gamma=0.0), "gamma=0.0"),
+    (dict(betas=(0.9, 1.0)), r"betas=\(0.9, 1.0\)"), (dict(betas=(0.9,)), r"betas=\(0.9,\)")])
+def test_train_rejects_bad_hyperparameters(mri, bad, shown):
     trainer = small_trainer(mri, 8, 8)
-    with pytest.raises(ValueError, match="lr=-0.1"):
-        trainer.train(lr=-0.1)
+    with pytest.raises(ValueError, match=shown):
+        trainer.train(**bad)
+
+
+def test_train_passes_betas_to_adamax(mri):
+    trainer = small_trainer(mri, 32, 8)
+    trainer.train(batch_size=32, epochs=1, betas=(0.8, 0.99), num_workers=0)
+    assert isinstance(trainer.optimizer, torch.optim.Adamax)
+    assert trainer.optimizer.defaults["betas"] == (0.8, 0.99)
+    assert trainer.hyperparameters["betas"] == (0.8, 0.99)
 
 
 @pytest.mark.parametrize("precision", ["auto", "fp32"])
