@@ -163,7 +163,8 @@ class Trainer:
         best_val_accuracy : float
         """
         if (batch_size < 1 or epochs < 1 or lr <= 0 or not 0 < gamma <= 1
-                or len(betas) != 2 or not all(0 <= beta < 1 for beta in betas)):
+                or not isinstance(betas, (tuple, list)) or len(betas) != 2
+                or not all(0 <= beta < 1 for beta in betas)):
             raise ValueError(
                 "Expected batch_size >= 1, epochs >= 1, lr > 0, 0 < gamma <= 1 and two betas "
                 f"in [0, 1), got batch_size={batch_size}, epochs={epochs}, lr={lr}, "

@@ -219,7 +219,8 @@ def test_default_train_workers(monkeypatch, device, cores, threads, workers):
 
 @pytest.mark.parametrize("bad, shown", [
     (dict(lr=-0.1), "lr=-0.1"), (dict(gamma=0.0), "gamma=0.0"),
-    (dict(betas=(0.9, 1.0)), r"betas=\(0.9, 1.0\)"), (dict(betas=(0.9,)), r"betas=\(0.9,\)")])
+    (dict(betas=(0.9, 1.0)), r"betas=\(0.9, 1.0\)"), (dict(betas=(0.9,)), r"betas=\(0.9,\)"),
+    (dict(betas=0.9), "betas=0.9")])
 def test_train_rejects_bad_hyperparameters(mri, bad, shown):
     trainer = small_trainer(mri, 8, 8)
     with pytest.raises(ValueError, match=shown):
