@@ -12,7 +12,6 @@ E embedding size, H recurrent units, V vocabulary size.
 
 import json
 import math
-import os
 import time
 from pathlib import Path
 
@@ -20,42 +19,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from utilities import runtime
+
 # The last 10% of windows (by position in the text) are held out for validation.
 VALIDATION_FRACTION = 0.1
 # Windows per forward pass when only evaluating; memory, not accuracy, sets it.
 EVAL_BATCH_SIZE = 2048
-PRECISIONS = ("auto", "fp32", "bf16")
-
-
-def select_device():
-    """Return CUDA when it is available, else the CPU."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def cpu_has_native_bf16():
-    """True when the CPU computes bf16 natively (AVX512-BF16 or AMX tiles).
-
-    Without them bf16 is emulated and slower than fp32. The probes are private
-    torch helpers, so their absence counts as "no".
-    """
-    probes = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
-    return any(getattr(torch.cpu, name, lambda: False)() for name in probes)
-
-
-def autocast_dtype(device, precision="auto"):
-    """Return the autocast dtype for ``device``, or None for plain fp32.
-
-    ``"auto"`` picks bf16 on CUDA cards and CPUs that support it natively.
-    """
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    if precision == "fp32":
-        return None
-    if precision == "bf16":
-        return torch.bfloat16
-    if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
-    return torch.bfloat16 if cpu_has_native_bf16() else None
 
 
 def split_by_position(n_windows, sequence_len, fraction=VALIDATION_FRACTION):
@@ -74,25 +43,6 @@ def split_by_position(n_windows, sequence_len, fraction=VALIDATION_FRACTION):
             f"holding out {n_val} for validation and a gap of {sequence_len}; use a longer text"
         )
     return n_train, val_start
-
-
-def _atomic_write(path, write):
-    """Write through ``write(file_object)`` to a temporary file, then rename it.
-
-    ``os.replace`` is atomic, so a crash leaves either the old file or the new
-    one, never a truncated file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _describe_mismatch(state, model):
@@ -124,7 +74,9 @@ class BaseSequentialModel:
     device : str or torch.device, optional
         Defaults to CUDA when available, else the CPU.
     precision : {"auto", "fp32", "bf16"}, default="auto"
-        Autocast precision; "auto" uses bf16 where the hardware supports it.
+        Autocast precision, resolved by ``utilities.runtime.resolve_precision``:
+        "auto" uses bf16 where the hardware computes it natively; "bf16"
+        elsewhere raises ValueError.
     """
 
     NAME = "SequentialModel"
@@ -138,8 +90,8 @@ class BaseSequentialModel:
         self.sequence_len = int(sequence_len)
         self.weights_dir = Path(weights_dir)
         self.seed = seed
-        self.device = torch.device(device) if device is not None else select_device()
-        self.amp_dtype = autocast_dtype(self.device, precision)
+        self.device = runtime.select_device(device)
+        self.precision = runtime.resolve_precision(precision, self.device)
         self.model = None
         self.history = {"train": [], "val": [], "epoch_seconds": []}
 
@@ -168,9 +120,7 @@ class BaseSequentialModel:
             )
 
     def _autocast(self):
-        enabled = self.amp_dtype is not None
-        return torch.autocast(self.device.type, dtype=self.amp_dtype or torch.bfloat16,
-                              enabled=enabled)
+        return runtime.autocast(self.device, self.precision)
 
     def _check_data(self, x, y):
         """Validate and convert ``x`` (N, T) and ``y`` (N, 1) or (N,) to int64 tensors."""
@@ -263,7 +213,7 @@ class BaseSequentialModel:
                       f"validation loss: {val_loss:.4f}")
             if val_loss < best_val:
                 best_val = val_loss
-                best_state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+                best_state = runtime.snapshot_state(self.model)
                 self.save_weights()
                 if verbose:
                     print(f"    Saved best model to {self.weights_path}")
@@ -326,12 +276,12 @@ class BaseSequentialModel:
 
     def save_weights(self):
         """Atomically write the current weights to ``weights_path``."""
-        _atomic_write(self.weights_path, lambda f: torch.save(self.model.state_dict(), f))
+        runtime.atomic_write(self.weights_path, lambda f: torch.save(self.model.state_dict(), f))
 
     def save_losses(self):
         """Atomically write ``history`` to ``losses_path`` as JSON."""
         payload = json.dumps(self.history, indent=2).encode("utf-8")
-        _atomic_write(self.losses_path, lambda f: f.write(payload))
+        runtime.atomic_write(self.losses_path, lambda f: f.write(payload))
 
     def load(self):
         """Load weights and loss history saved by ``train``.

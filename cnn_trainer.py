@@ -4,71 +4,24 @@
 Adamax and an exponentially decaying learning rate, validates on ``testset``
 after every epoch and keeps the weights of the best validation epoch.
 
-Speed: on CUDA, and on CPUs with native bf16 matrix units (AMX or AVX512-BF16),
-the network runs in ``channels_last`` layout under bf16 autocast; the weights,
-optimiser state and loss stay float32. Other CPUs run plain float32, where
-emulated bf16 would be slower.
+Device, precision (bf16 autocast with ``channels_last`` where the hardware
+computes bf16 natively, float32 elsewhere) and loader workers come from
+``utilities.runtime``.
 
 Dimension letters: N images, C classes.
 """
 
-import functools
-import os
 import time
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
-PRECISIONS = ("auto", "bf16", "fp32")
+from utilities import runtime
+
 # Evaluation stores no activations for backward, so larger batches fit and
 # amortise per-batch overhead.
 EVAL_BATCH_SIZE = 256
-
-
-@functools.lru_cache(maxsize=None)
-def cpu_has_fast_bf16():
-    """Whether bf16 convolutions run natively (AMX or AVX512-BF16) on this CPU.
-
-    Checks the CPU flags oneDNN uses, then runs a one-off 4x4 convolution under
-    bf16 autocast to confirm the kernel exists in this torch build.
-    """
-    if not torch.backends.mkldnn.is_available():
-        return False
-    has_amx = getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)()
-    has_avx512_bf16 = getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)()
-    if not (has_amx or has_avx512_bf16):
-        return False
-    try:
-        with torch.autocast("cpu", dtype=torch.bfloat16):
-            out = nn.functional.conv2d(torch.ones(1, 1, 4, 4), torch.ones(1, 1, 3, 3))
-    except RuntimeError:
-        return False
-    return out.dtype == torch.bfloat16 and bool(torch.all(out == 9))
-
-
-def default_train_workers(device):
-    """Loader worker processes for training on ``device`` (a torch.device): 0 or 1.
-
-    One worker augments the next batch while the current one trains, which
-    pays off only when it has a core of its own: on a GPU, or on a CPU with
-    more cores than torch's compute threads. On a 2-core laptop a worker steals
-    time from both compute threads and made each epoch about 2 s slower than
-    augmenting in the main process.
-    """
-    spare_core = (os.cpu_count() or 1) > torch.get_num_threads()
-    return 1 if device.type == "cuda" or spare_core else 0
-
-
-def resolve_precision(precision, device):
-    """Turn ``"auto"`` into ``"bf16"`` or ``"fp32"`` for ``device`` (a torch.device)."""
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    if precision != "auto":
-        return precision
-    if device.type == "cuda":
-        return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
-    return "bf16" if device.type == "cpu" and cpu_has_fast_bf16() else "fp32"
 
 
 class Trainer:
@@ -82,10 +35,11 @@ class Trainer:
         Yield ``(image, label)`` pairs; ``testset`` serves as the validation set.
     device : str or torch.device, default=None
         ``None`` picks ``"cuda"`` when available, else ``"cpu"``.
-    precision : {"auto", "bf16", "fp32"}, default="auto"
+    precision : {"auto", "fp32", "bf16"}, default="auto"
         ``"bf16"`` runs channels_last under bf16 autocast; ``"fp32"`` runs plain
         float32 in contiguous layout; ``"auto"`` picks bf16 where the hardware
-        runs it natively.
+        runs it natively. ``"bf16"`` on hardware without native bf16 raises
+        ValueError (see ``utilities.runtime.resolve_precision``).
     seed : int, default=0
         Seeds the loader shuffle, the augmentation and dropout draws of ``train``.
 
@@ -98,13 +52,9 @@ class Trainer:
     """
 
     def __init__(self, net, trainset, testset, device=None, precision="auto", seed=0):
-        if device is None:
-            device = "cuda" if torch.cuda.is_available() else "cpu"
-        self.device = torch.device(device)
-        self.precision = resolve_precision(precision, self.device)
-        self.memory_format = (
-            torch.channels_last if self.precision == "bf16" else torch.contiguous_format
-        )
+        self.device = runtime.select_device(device)
+        self.precision = runtime.resolve_precision(precision, self.device)
+        self.memory_format = runtime.memory_format(self.precision)
         self.net = net.to(self.device, memory_format=self.memory_format)
         self.trainset, self.testset = trainset, testset
         self.seed = seed
@@ -115,8 +65,7 @@ class Trainer:
 
     def autocast(self):
         """Context for forward passes: bf16 autocast, or a no-op under fp32."""
-        return torch.autocast(self.device.type, dtype=torch.bfloat16,
-                              enabled=self.precision == "bf16")
+        return runtime.autocast(self.device, self.precision)
 
     def to_device(self, images, labels):
         """Move a batch to ``self.device``, images in ``self.memory_format``."""
@@ -156,7 +105,7 @@ class Trainer:
             the running maximum of their magnitudes, which divides each step.
         num_workers : int, default=None
             Worker processes that load and augment training batches; None
-            picks ``default_train_workers(self.device)``.
+            picks ``utilities.runtime.default_loader_workers(self.device)``.
 
         Returns
         -------
@@ -173,7 +122,7 @@ class Trainer:
         self.hyperparameters = dict(batch_size=batch_size, epochs=epochs, lr=lr, gamma=gamma,
                                     betas=tuple(betas))
         if num_workers is None:
-            num_workers = default_train_workers(self.device)
+            num_workers = runtime.default_loader_workers(self.device)
         generator = torch.Generator().manual_seed(self.seed)
         train_loader = DataLoader(
             self.trainset, batch_size=batch_size, shuffle=True, generator=generator,
@@ -212,7 +161,7 @@ class Trainer:
             )
             if val_accuracy > best_accuracy:
                 best_accuracy = val_accuracy
-                best_state = {k: v.detach().clone() for k, v in self.net.state_dict().items()}
+                best_state = runtime.snapshot_state(self.net)
         return best_accuracy, best_state
 
     def run_epoch(self, loader, train):

@@ -35,7 +35,9 @@ from cnn import CNN
 from cnn_image_transformations import (
     TransformedDataset, create_testing_transformations, create_training_transformations,
 )
-from cnn_trainer import EVAL_BATCH_SIZE, Trainer, default_train_workers
+from cnn_trainer import EVAL_BATCH_SIZE, Trainer
+from bench.machine import describe
+from utilities.runtime import default_loader_workers
 from utilities.utils import MRI_CLASSES, get_mri_dataset, get_mri_leak_free_mask
 
 
@@ -67,7 +69,7 @@ def seconds_per_epoch(trainset, testset, precision, batch_size, seed):
     trainer = Trainer(CNN(), trainset, testset, precision=precision, seed=seed)
     trainer.optimizer = torch.optim.Adamax(trainer.net.parameters())
     generator = torch.Generator().manual_seed(seed)
-    workers = default_train_workers(trainer.device)
+    workers = default_loader_workers(trainer.device)
     loader = DataLoader(trainset, batch_size=batch_size, shuffle=True, generator=generator,
                         num_workers=workers, persistent_workers=workers > 0)
     # Start the persistent worker before the clock: train() pays that once, not per epoch.
@@ -86,6 +88,7 @@ def main():
     x_train, y_train, x_test, y_test = get_mri_dataset(MRI_CLASSES)
     trainset = TransformedDataset(x_train, y_train, create_training_transformations())
     testset = TransformedDataset(x_test, y_test, create_testing_transformations())
+    print(describe())
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
           f"CPU capability {torch.backends.cpu.get_cpu_capability()}, load average {load_average()}")
 

@@ -26,6 +26,7 @@ import time
 import numpy as np
 
 from NN import NeuralNet
+from bench.machine import describe
 from utilities.utils import get_housing_dataset
 
 
@@ -111,6 +112,7 @@ def main():
     parser.add_argument("--full-iters", type=int, default=300,
                         help="iterations timed on the full training set")
     args = parser.parse_args()
+    print(describe())
     print(f"load average before: {os.getloadavg()}")
 
     x, y, _, _ = get_housing_dataset()

@@ -20,6 +20,7 @@ import tempfile
 
 from lstm import LSTM
 from rnn import RNN
+from bench.machine import describe
 from utilities.utils import load_macbeth_text, preprocess_text_data
 
 MODELS = {"RNN": RNN, "LSTM": LSTM}
@@ -33,7 +34,7 @@ def median_epoch_seconds(cls, data, precision, repeats, weights_dir):
     wrapper.epochs = repeats
     wrapper.define_model()
     history = wrapper.train(data["x"], data["y"], train_from_scratch=True, verbose=False)
-    return statistics.median(history["epoch_seconds"]), wrapper.amp_dtype
+    return statistics.median(history["epoch_seconds"]), wrapper.precision
 
 
 def full_run(cls, data, weights_dir):
@@ -53,15 +54,15 @@ def main():
     parser.add_argument("--skip-full", action="store_true", help="skip the full training runs")
     args = parser.parse_args()
 
+    print(describe())
     data = preprocess_text_data(load_macbeth_text())
     print(f"windows {data['x'].shape}, vocab {data['vocab_size']}, "
           f"load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as weights_dir:
         for name in args.models:
             cls = MODELS[name]
-            auto, dtype = median_epoch_seconds(cls, data, "auto", args.repeats, weights_dir)
+            auto, used = median_epoch_seconds(cls, data, "auto", args.repeats, weights_dir)
             fp32, _ = median_epoch_seconds(cls, data, "fp32", args.repeats, weights_dir)
-            used = "fp32" if dtype is None else str(dtype).replace("torch.", "")
             print(f"{name}: epoch {auto:.1f} s ({used}) vs {fp32:.1f} s (fp32), "
                   f"ratio fp32/used {fp32 / auto:.2f} (median of {args.repeats})")
             if args.skip_full:

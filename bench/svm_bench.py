@@ -13,6 +13,7 @@ import time
 import numpy as np
 from sklearn.metrics.pairwise import rbf_kernel as sklearn_rbf_kernel
 
+from bench.machine import describe
 import svm
 
 
@@ -56,6 +57,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
+    print(describe())
     print(f"rbf_kernel on {args.n} x {args.n} points, median of {args.repeats} runs")
     for d in args.features:
         ours, theirs, max_rel = compare(args.n, d, args.repeats, args.seed)

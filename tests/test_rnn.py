@@ -16,7 +16,7 @@ import base_sequential_model as bsm
 from lstm import LSTM, LSTMOutputAdapter
 from rnn import RNN, RNNOutputAdapter
 from text_generator import TextGenerator, apply_temperature
-from utilities import localtests
+from utilities import localtests, runtime
 from utilities.utils import preprocess_text_data
 
 matplotlib.use("Agg")
@@ -239,11 +239,26 @@ def test_plot_loss(trained):
     assert len(ax.lines) == 2 and ax.get_title() == f"{trained.NAME} loss"
 
 
-@pytest.mark.parametrize("precision", ["auto", "bf16"])
+@pytest.mark.parametrize("precision", [
+    "auto",
+    pytest.param("bf16", marks=pytest.mark.skipif(
+        not runtime.cpu_has_native_bf16(),
+        reason="bf16 training needs a CPU with AVX512-BF16 or AMX (this one has neither; "
+               "test_bf16_is_refused_without_native_support covers such CPUs)")),
+])
 def test_mixed_precision_trains(tiny, tmp_path, precision):
     wrapper = make_wrapper("LSTM", tiny, tmp_path, units=8, epochs=2, precision=precision)
     wrapper.train(tiny["x"], tiny["y"], verbose=False)
     assert np.isfinite(wrapper.history["train"]).all()
+
+
+@pytest.mark.parametrize("cls", [RNN, LSTM])
+def test_bf16_is_refused_without_native_support(monkeypatch, tmp_path, cls):
+    # Emulated bf16 is slower than fp32, and oneDNN has no bf16 LSTM kernel there.
+    monkeypatch.setattr(runtime, "cpu_has_native_bf16", lambda: False)
+    assert cls(5, 4, weights_dir=tmp_path, device="cpu").precision == "fp32"
+    with pytest.raises(ValueError, match=r"neither AVX512-BF16 nor AMX; use precision='fp32'"):
+        cls(5, 4, weights_dir=tmp_path, device="cpu", precision="bf16")
 
 
 def test_bad_inputs(tiny, tmp_path):
