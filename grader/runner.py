@@ -21,7 +21,7 @@ from .checks_q1 import summarise_run
 from .compare import JobFailed
 from .paths import PROBES_DIR, SOURCE_ROOT, SUBMISSION_FILES, TEMPLATES_DIR
 from .release import write_stubs
-from .sandbox import Limits, hide_from_jobs, run_job
+from .sandbox import JobResult, Limits, hide_from_jobs, run_job
 
 # Seconds per job: probes of single functions, the Q1 training runs, the CNN
 # training (the course allows 5-10 minutes on a CPU for tune()).
@@ -94,16 +94,23 @@ def prepare_workspace(submission_dir, scratch):
 
 
 class Context:
-    """What a check sees: job values (run lazily, once each) and expected values."""
+    """What a check sees: job values (run lazily, once each) and expected values.
 
-    def __init__(self, workspace, expected, timeout_scale):
+    ``known_jobs`` ({probe name: value}) are results already computed for this
+    very submission, used instead of running those probes again.
+    """
+
+    def __init__(self, workspace, expected, timeout_scale, threads=None, known_jobs=None):
         self._workspace, self._expected, self._scale = workspace, expected, timeout_scale
-        self._jobs, self._y_test, self._mri, self.used = {}, None, None, []
+        self._threads = threads
+        self._jobs = {name: JobResult(True, value, "", "", 0.0)
+                      for name, value in (known_jobs or {}).items()}
+        self._y_test, self._mri, self.used = None, None, []
 
     def _limits(self, name):
         timeout = next((t for prefix, t in TIMEOUTS.items() if name.startswith(prefix)),
                        UNIT_TIMEOUT)
-        return Limits(timeout_s=timeout * self._scale)
+        return Limits(timeout_s=timeout * self._scale, threads=self._threads)
 
     def job(self, name):
         """The value the probe ``name`` returned; raises JobFailed if it did not finish."""
@@ -157,12 +164,18 @@ def _grade_item(item, ctx):
     return {"fraction": earned / sum(p for p, _, _ in parts), "output": "\n".join(lines)}
 
 
-def grade(submission_dir, numbers, expected=None, timeout_scale=1.0):
-    """Grade items ``numbers``; returns ({number: {fraction, output}}, notes per file)."""
+def grade(submission_dir, numbers, expected=None, timeout_scale=1.0, threads=None,
+          known_jobs=None):
+    """Grade items ``numbers``; returns ({number: {fraction, output}}, notes per file).
+
+    ``threads`` caps each job's compute threads (None: the libraries'
+    defaults); ``known_jobs`` passes probe results already computed for this
+    submission (see ``Context``).
+    """
     expected = expected or expected_values.load()
     with tempfile.TemporaryDirectory(prefix="grader-") as scratch:
         workspace, notes = prepare_workspace(submission_dir, Path(scratch))
-        ctx = Context(workspace, expected, timeout_scale)
+        ctx = Context(workspace, expected, timeout_scale, threads, known_jobs)
         # Labels are loaded before any student code runs.
         ctx.y_test()
         if any(n.startswith("2.1") for n in numbers):

@@ -36,12 +36,16 @@ class Limits:
         address space reserved by CUDA, so GPUs still work under it.
     file_bytes : RLIMIT_FSIZE; caps every file the job writes, stdout included.
     output_bytes : bytes of student output kept from the head and from the tail.
+    threads : compute threads for BLAS, OpenMP and torch in the job; None
+        leaves each library its default (one per core). A grade must not
+        depend on it, and tests check that by grading at 1 and 2.
     """
 
     timeout_s: float
     memory_bytes: int = 4 * GIB
     file_bytes: int = 128 * MIB
     output_bytes: int = 4096
+    threads: int = None
 
 
 @dataclass
@@ -171,13 +175,18 @@ def _prepare(workspace, user):
     return job_dir, work
 
 
-def _env(work):
-    return {
+def _env(work, threads=None):
+    env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work),
         "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(work / ".mpl"),
         "TORCH_HOME": str(work / ".torch"), "XDG_CACHE_HOME": str(work / ".cache"),
         "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0",
     }
+    if threads is not None:
+        # torch reads OMP_NUM_THREADS; numpy's OpenBLAS and MKL read their own.
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[name] = str(threads)
+    return env
 
 
 def run_job(job, workspace, limits):
@@ -189,7 +198,7 @@ def run_job(job, workspace, limits):
         with open(job_dir / "output.txt", "wb") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-E", "-s", "-m", "_probes", job, str(work / "result.json")],
-                cwd=work, env=_env(work), stdin=subprocess.DEVNULL, stdout=out,
+                cwd=work, env=_env(work, limits.threads), stdin=subprocess.DEVNULL, stdout=out,
                 stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_limit(limits),
                 **(_as_user(user) if user else {}),
             )

@@ -52,6 +52,7 @@ class Item:
     grad_only_percent: float = None
     bonus: bool = False
     visibility: str = "visible"
+    trains_cnn: bool = False
 
 
 ITEMS = (
@@ -81,10 +82,11 @@ ITEMS = (
     Item("2.1.1", "Data augmentation", 5, ("cnn_image_transformations.py",), q2.transforms),
     Item("2.1.2", "Building the model", 5, ("cnn.py",), q2.model),
     Item("2.1.3", "Training and tuning the model", 12, CNN_ALL, q2.training,
-         grad_only_percent=1.8),
-    Item("2.1.4", "Examining loss plots", 2, CNN_ALL, q2.curves, grad_only_percent=0.3),
+         grad_only_percent=1.8, trains_cnn=True),
+    Item("2.1.4", "Examining loss plots", 2, CNN_ALL, q2.curves, grad_only_percent=0.3,
+         trains_cnn=True),
     Item("2.1.5", "Evaluating the confusion matrix", 2, CNN_ALL, q2.confusion,
-         grad_only_percent=0.3),
+         grad_only_percent=0.3, trains_cnn=True),
     Item("3.2", "Custom feature engineering", 5, ("svm.py",), q3.features),
     Item("3.3.1", "Build a kernel", 5, ("svm.py",), q3.kernel),
     Item("3.3.2", "Build a known kernel (RBF)", 5, ("svm.py",), q3.rbf),

@@ -1,7 +1,8 @@
 """Tests of the Q2 modules: cnn_image_transformations.py, cnn.py and cnn_trainer.py.
 
-The full ``Trainer.tune()`` run happens once (module fixture) and is shared
-by the history, confusion-matrix and accuracy checks.
+The full ``Trainer.tune()`` run happens once per session (``reference_tune`` in
+conftest.py, shared with the grader's tests) and serves the history,
+confusion-matrix and accuracy checks.
 """
 
 import numpy as np
@@ -10,13 +11,12 @@ import torch
 from torch.utils.data import DataLoader
 from torchvision.transforms import v2
 
-import cnn_trainer
 from cnn import CNN
 from cnn_image_transformations import (
     TransformedDataset, create_testing_transformations, create_training_transformations,
 )
 from cnn_trainer import Trainer
-from utilities import localtests
+from utilities import localtests, runtime
 from utilities.utils import MRI_CLASSES, get_mri_dataset
 
 IMAGE_SIZE = 84
@@ -58,10 +58,9 @@ def testloader(datasets):
 
 
 @pytest.fixture(scope="module")
-def tuned(datasets):
-    """(trainer, best validation accuracy) after one full ``tune()``."""
-    trainer = Trainer(seeded_cnn(), *datasets)
-    return trainer, trainer.tune()
+def tuned(reference_tune):
+    """(trainer, best validation accuracy) after one full ``tune()`` (see conftest.py)."""
+    return reference_tune
 
 
 def small_trainer(mri, n_train, n_test, precision="auto", seed=0):
@@ -199,22 +198,11 @@ def test_dataset_rejects_bad_input(x, y, match):
 # ---------------------------------------------------------------- trainer
 
 
-def test_precision_choice():
-    cpu = torch.device("cpu")
-    assert cnn_trainer.resolve_precision("fp32", cpu) == "fp32"
-    expected = "bf16" if cnn_trainer.cpu_has_fast_bf16() else "fp32"
-    assert cnn_trainer.resolve_precision("auto", cpu) == expected
-    with pytest.raises(ValueError, match="precision must be one of"):
-        cnn_trainer.resolve_precision("fp16", cpu)
-
-
-@pytest.mark.parametrize("device, cores, threads, workers", [
-    ("cpu", 2, 2, 0), ("cpu", 8, 4, 1), ("cpu", None, 1, 0), ("cuda", 2, 2, 1)])
-def test_default_train_workers(monkeypatch, device, cores, threads, workers):
-    """A loader worker only where it does not take a core from the compute threads."""
-    monkeypatch.setattr(cnn_trainer.os, "cpu_count", lambda: cores)
-    monkeypatch.setattr(cnn_trainer.torch, "get_num_threads", lambda: threads)
-    assert cnn_trainer.default_train_workers(torch.device(device)) == workers
+def test_trainer_takes_its_precision_from_the_runtime_policy(mri, monkeypatch):
+    monkeypatch.setattr(runtime, "cpu_has_native_bf16", lambda: False)
+    assert small_trainer(mri, 8, 8, precision="auto").precision == "fp32"
+    with pytest.raises(ValueError, match="AVX512-BF16 nor AMX"):
+        small_trainer(mri, 8, 8, precision="bf16")
 
 
 @pytest.mark.parametrize("bad, shown", [

@@ -1,9 +1,10 @@
 """Tests of the autograder and the student release (grader/, SPEC section 9).
 
 Cost plan (CI budget about 5 minutes): the reference is graded once per
-session for every item (one CNN training, four Q1 trainings); each variant's
-total is derived from that one run. A mutant or adversarial submission is
-graded only on the items that declare a dependency on a file it changed; its
+session for every item (four Q1 trainings; its CNN items read the session's
+one ``tune()`` from conftest.py); each variant's total is derived from that
+one run. A mutant or adversarial submission is graded only on the items that
+declare a dependency on a file it changed, less those that train the CNN; its
 other items are, by that declaration, identical to the reference's. When
 grader/expected.json is stale (a reference module changed), fresh expected
 values are computed into a temporary file instead of the repository's.
@@ -27,6 +28,8 @@ from grader import expected as expected_values
 from grader import release, sandbox, table
 from grader.bundle import build_zip
 from grader.paths import SOURCE_ROOT, SUBMISSION_FILES
+from grader.probes import cnn as cnn_probes
+from grader.probes import to_plain
 from grader.runner import grade, report
 from grader.sandbox import REQUIRED_MODULES
 from tests.grader_fixtures.mutants import MUTANTS, apply
@@ -63,9 +66,12 @@ def expected_file(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def reference_graded(tmp_path_factory, expected_file):
+def reference_graded(tmp_path_factory, expected_file, reference_tune):
     submission = _copy_reference(tmp_path_factory.mktemp("reference"))
-    graded, notes = grade(submission, ALL_ITEMS, expected_values.load(expected_file))
+    # The CNN items read the session's one tune() of these same files.
+    known = {"cnn_train": to_plain(cnn_probes.training_summary(reference_tune[0]))}
+    graded, notes = grade(submission, ALL_ITEMS, expected_values.load(expected_file),
+                          known_jobs=known)
     return graded, notes
 
 
@@ -90,7 +96,11 @@ def test_mutant_loses_exactly_its_items(tmp_path, mutant, reference_graded, expe
     submission = _copy_reference(tmp_path / "submission")
     path = submission / mutant.file
     path.write_text(apply(mutant, path.read_text()))
-    numbers = [n for n in table.weights(mutant.variant) if mutant.file in table.item(n).files]
+    # Every item that reads the changed file, except those that train the CNN
+    # with tune(): each would cost a full training (2-9 minutes on 2 cores),
+    # and no CNN mutant's bug is meant to show there.
+    numbers = [n for n in table.weights(mutant.variant)
+               if mutant.file in table.item(n).files and not table.item(n).trains_cnn]
     graded, notes = grade(submission, numbers, expected_values.load(expected_file))
     reference = report(reference_graded[0], mutant.variant, notes, 0.0)["tests"]
     results = report({**reference_graded[0], **graded}, mutant.variant, notes, 0.0)["tests"]
@@ -98,6 +108,26 @@ def test_mutant_loses_exactly_its_items(tmp_path, mutant, reference_graded, expe
     lost = {t["number"]: round(r["score"] - t["score"], 4)
             for r, t in zip(reference, results) if r["score"] != t["score"]}
     assert lost == mutant.lost, {n: graded[n]["output"][:400] for n in lost}
+
+
+# The Q1 items that train (the CNN's training items are left out for cost).
+Q1_TRAINING_ITEMS = ["1.1.11", "1.1.12", "1.1.13", "1.1.14", "1.2.1", "1.3", "1.4", "1.5"]
+
+
+def test_training_grades_do_not_depend_on_the_thread_count(tmp_path, expected_file):
+    # The mutant whose full-batch run oscillates: of all fixtures, the one whose
+    # trained numbers move most with the order of float additions.
+    mutant = next(m for m in MUTANTS if m.name == "gradients_not_averaged")
+    submission = _copy_reference(tmp_path / "submission")
+    path = submission / mutant.file
+    path.write_text(apply(mutant, path.read_text()))
+    expected = expected_values.load(expected_file)
+    scores = {}
+    for threads in (1, 2):
+        graded, _ = grade(submission, Q1_TRAINING_ITEMS, expected, threads=threads)
+        scores[threads] = {n: graded[n]["fraction"] for n in Q1_TRAINING_ITEMS}
+    assert scores[1] == scores[2]
+    assert scores[1]["1.2.1"] == 0 and scores[1]["1.3"] == 1
 
 
 def test_empty_submission_scores_zero(tmp_path, expected_file):
@@ -259,6 +289,13 @@ def test_jobs_cannot_read_expected_values(tmp_path, autograder, nobody_python):
         assert expected_file.stat().st_mode & 0o077 == 0
     finally:
         shutil.rmtree(root)
+
+
+def test_thread_limit_reaches_every_library(tmp_path):
+    env = sandbox._env(tmp_path, threads=3)
+    assert [env[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")] \
+        == ["3", "3", "3"]
+    assert "OMP_NUM_THREADS" not in sandbox._env(tmp_path)
 
 
 def test_hide_from_jobs_leaves_the_file_when_jobs_run_as_the_grader(tmp_path, monkeypatch):

@@ -33,10 +33,12 @@ MUTANTS = (
            "undergraduate", {"1.1.4": 5}),
     Mutant("gradients_not_averaged", "NN.py",
            (("du3 = (yh - y) / y.shape[0]", "du3 = yh - y"),),
-           # N-times larger steps: full-batch GD leaves the expected trajectory
-           # and its CE bar (1.2.1 keeps its confusion-diagonal part).
+           # N-times larger steps: full-batch GD oscillates, so 1.2.1 loses its
+           # trajectory and, as an unstable run, its CE and confusion parts
+           # (whose values depend on the BLAS kernel). Mini-batch GD at 64x
+           # the step still trains: 1.3 keeps its points on every kernel tried.
            "undergraduate", {"1.1.7": 7.5, "1.1.10": 5, "1.1.11": 2.5, "1.1.12": 2.5,
-                             "1.2.1": 5}),
+                             "1.2.1": 7.5}),
     Mutant("cnn_with_one_convolution", "cnn.py",
            (("*conv(1, 8), *conv(8, 32), nn.MaxPool2d(2), nn.Dropout(DROPOUT),\n"
              "            *conv(32, 32), *conv(32, 64), nn.MaxPool2d(2), nn.Dropout(DROPOUT),",
