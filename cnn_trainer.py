@@ -4,8 +4,8 @@
 Adamax and an exponentially decaying learning rate, validates on ``testset``
 after every epoch and keeps the weights of the best validation epoch.
 
-Device, precision (bf16 autocast with ``channels_last`` where the hardware
-computes bf16 natively, float32 elsewhere) and loader workers come from
+Device, precision (bf16 autocast where the hardware computes bf16 natively,
+float32 elsewhere), memory layout and loader workers come from
 ``utilities.runtime``.
 
 Dimension letters: N images, C classes.
@@ -36,9 +36,8 @@ class Trainer:
     device : str or torch.device, default=None
         ``None`` picks ``"cuda"`` when available, else ``"cpu"``.
     precision : {"auto", "fp32", "bf16"}, default="auto"
-        ``"bf16"`` runs channels_last under bf16 autocast; ``"fp32"`` runs plain
-        float32 in contiguous layout; ``"auto"`` picks bf16 where the hardware
-        runs it natively. ``"bf16"`` on hardware without native bf16 raises
+        ``"bf16"`` runs under bf16 autocast, ``"fp32"`` in plain float32;
+        ``"auto"`` picks bf16 where the hardware runs it natively. ``"bf16"`` on hardware without native bf16 raises
         ValueError (see ``utilities.runtime.resolve_precision``).
     seed : int, default=0
         Seeds the loader shuffle, the augmentation and dropout draws of ``train``.
@@ -54,7 +53,7 @@ class Trainer:
     def __init__(self, net, trainset, testset, device=None, precision="auto", seed=0):
         self.device = runtime.select_device(device)
         self.precision = runtime.resolve_precision(precision, self.device)
-        self.memory_format = runtime.memory_format(self.precision)
+        self.memory_format = runtime.memory_format(self.device, self.precision)
         self.net = net.to(self.device, memory_format=self.memory_format)
         self.trainset, self.testset = trainset, testset
         self.seed = seed

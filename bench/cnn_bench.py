@@ -14,9 +14,11 @@ Prints, in this order:
    the leak-free test subset (test images that do not also occur in train);
    then the median and the lowest of those figures over the seeds.
 2. Seconds per training epoch over all 5,712 training images (median of
-   ``--repeats``, interleaved) for the configuration ``tune()`` uses (its batch
-   size, ``precision="auto"``) and for plain fp32 in contiguous layout, and their
-   ratio.
+   ``--repeats``, interleaved) at ``tune()``'s batch size for every path this
+   machine can run: bf16 (only where the CPU computes it natively) and fp32,
+   each in channels_last and contiguous layout. To measure the fp32 path of an
+   AVX2-only CPU on a newer one, start the command with
+   ``ATEN_CPU_CAPABILITY=avx2 ONEDNN_MAX_CPU_ISA=AVX2``.
 
 Timings are wall-clock; on a shared machine, quote them with the load average
 (printed too).
@@ -37,12 +39,12 @@ from cnn_image_transformations import (
 )
 from cnn_trainer import EVAL_BATCH_SIZE, Trainer
 from bench.machine import describe
-from utilities.runtime import default_loader_workers
+from utilities.runtime import cpu_has_native_bf16, default_loader_workers
 from utilities.utils import MRI_CLASSES, get_mri_dataset, get_mri_leak_free_mask
 
 
 def load_average():
-    return " ".join(open("/proc/loadavg").read().split()[:3]) if os.path.exists("/proc/loadavg") else "n/a"
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def run_tune(trainset, testset, seed):
@@ -64,9 +66,11 @@ def accuracy_on_test_set(trainer, testset):
     return correct.mean(), correct[leak_free].mean(), int(leak_free.sum())
 
 
-def seconds_per_epoch(trainset, testset, precision, batch_size, seed):
+def seconds_per_epoch(trainset, testset, precision, layout, batch_size, seed):
     """Wall time of one training epoch (loader, forward, backward, Adamax step)."""
     trainer = Trainer(CNN(), trainset, testset, precision=precision, seed=seed)
+    trainer.memory_format = layout
+    trainer.net.to(memory_format=layout)
     trainer.optimizer = torch.optim.Adamax(trainer.net.parameters())
     generator = torch.Generator().manual_seed(seed)
     workers = default_loader_workers(trainer.device)
@@ -79,6 +83,13 @@ def seconds_per_epoch(trainset, testset, precision, batch_size, seed):
     return time.perf_counter() - start
 
 
+def epoch_configurations():
+    """(label, precision, layout) of every path this machine can run, bf16 first."""
+    layouts = [("channels_last", torch.channels_last), ("contiguous", torch.contiguous_format)]
+    precisions = ["bf16", "fp32"] if cpu_has_native_bf16() else ["fp32"]
+    return [(f"{p} {name}", p, layout) for p in precisions for name, layout in layouts]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed epochs per configuration")
@@ -89,8 +100,7 @@ def main():
     trainset = TransformedDataset(x_train, y_train, create_training_transformations())
     testset = TransformedDataset(x_test, y_test, create_testing_transformations())
     print(describe())
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
-          f"CPU capability {torch.backends.cpu.get_cpu_capability()}, load average {load_average()}")
+    print(f"load average {load_average()}")
 
     runs = []
     for seed in args.seeds:
@@ -110,18 +120,18 @@ def main():
               f"min {min(values):.3f}, max {max(values):.3f}")
 
     batch_size = trainer.hyperparameters["batch_size"]
-    configurations = [(trainer.precision, "tune() configuration"), ("fp32", "fp32 contiguous")]
-    timings = {precision: [] for precision, _ in configurations}
+    configurations = epoch_configurations()
+    timings = {label: [] for label, _, _ in configurations}
     for _ in range(args.repeats):
-        for precision, _ in configurations:
-            timings[precision].append(
-                seconds_per_epoch(trainset, testset, precision, batch_size, args.seeds[0]))
-    medians = {precision: statistics.median(times) for precision, times in timings.items()}
-    for precision, label in configurations:
-        print(f"seconds per epoch, {label} ({precision}, batch {batch_size}): "
-              f"{medians[precision]:.1f} (runs: {np.round(timings[precision], 1).tolist()})")
-    print(f"fp32 / tune() configuration: {medians['fp32'] / medians[trainer.precision]:.2f}x, "
-          f"load average {load_average()}")
+        for label, precision, layout in configurations:
+            timings[label].append(
+                seconds_per_epoch(trainset, testset, precision, layout, batch_size, args.seeds[0]))
+    used = f"{trainer.precision} channels_last"
+    for label, times in timings.items():
+        note = " <- what tune() ran" if label == used else ""
+        print(f"seconds per epoch, {label} (batch {batch_size}): {statistics.median(times):.1f} "
+              f"(runs: {np.round(times, 1).tolist()}){note}")
+    print(f"load average {load_average()}")
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ class Item:
     grad_only_percent: float = None
     bonus: bool = False
     visibility: str = "visible"
-    trains_cnn: bool = False
+    trains: str = None
 
 
 ITEMS = (
@@ -65,28 +65,28 @@ ITEMS = (
     Item("1.1.8", "Update weights without Adam", 5, NN, q1.update_sgd),
     Item("1.1.9", "Update weights with Adam", 5, NN, q1.update_adam, grad_only_percent=0.8),
     Item("1.1.10", "Backward", 5, NN, q1.backward),
-    Item("1.1.11", "Gradient descent", 2.5, NN, q1.loop_item("gd")),
-    Item("1.1.12", "Mini-batch gradient descent", 2.5, NN, q1.loop_item("mbgd")),
+    Item("1.1.11", "Gradient descent", 2.5, NN, q1.loop_item("gd"), trains="nn"),
+    Item("1.1.12", "Mini-batch gradient descent", 2.5, NN, q1.loop_item("mbgd"), trains="nn"),
     Item("1.1.13", "Gradient descent with Adam", 2.5, NN, q1.loop_item("gd_adam"),
-         grad_only_percent=0.4),
+         grad_only_percent=0.4, trains="nn"),
     Item("1.1.14", "Mini-batch gradient descent with Adam", 2.5, NN,
-         q1.loop_item("mbgd_adam"), grad_only_percent=0.4),
+         q1.loop_item("mbgd_adam"), grad_only_percent=0.4, trains="nn"),
     Item("1.2.1", "Loss plot and CE value with gradient descent", 7.5, NN,
-         q1.training_item("gd", (3, 2, 2.5))),
+         q1.training_item("gd", (3, 2, 2.5)), trains="nn"),
     Item("1.3", "Loss plot and CE value for mini-batch GD", 7.5, NN,
-         q1.training_item("mbgd", (2.5, 2.5, 2.5))),
+         q1.training_item("mbgd", (2.5, 2.5, 2.5)), trains="nn"),
     Item("1.4", "Loss plot and CE value for GD with Adam", 7.5, NN,
-         q1.training_item("gd_adam", (2.5, 2.5, 2.5)), grad_only_percent=1.0),
+         q1.training_item("gd_adam", (2.5, 2.5, 2.5)), grad_only_percent=1.0, trains="nn"),
     Item("1.5", "Loss plot and CE value for mini-batch GD with Adam", 7.5, NN,
-         q1.training_item("mbgd_adam", (2.5, 2.5, 2.5)), grad_only_percent=1.0),
+         q1.training_item("mbgd_adam", (2.5, 2.5, 2.5)), grad_only_percent=1.0, trains="nn"),
     Item("2.1.1", "Data augmentation", 5, ("cnn_image_transformations.py",), q2.transforms),
     Item("2.1.2", "Building the model", 5, ("cnn.py",), q2.model),
     Item("2.1.3", "Training and tuning the model", 12, CNN_ALL, q2.training,
-         grad_only_percent=1.8, trains_cnn=True),
+         grad_only_percent=1.8, trains="cnn"),
     Item("2.1.4", "Examining loss plots", 2, CNN_ALL, q2.curves, grad_only_percent=0.3,
-         trains_cnn=True),
+         trains="cnn"),
     Item("2.1.5", "Evaluating the confusion matrix", 2, CNN_ALL, q2.confusion,
-         grad_only_percent=0.3, trains_cnn=True),
+         grad_only_percent=0.3, trains="cnn"),
     Item("3.2", "Custom feature engineering", 5, ("svm.py",), q3.features),
     Item("3.3.1", "Build a kernel", 5, ("svm.py",), q3.kernel),
     Item("3.3.2", "Build a known kernel (RBF)", 5, ("svm.py",), q3.rbf),

@@ -70,8 +70,11 @@ def test_autocast_and_layout_follow_the_precision():
     layer = torch.nn.Linear(4, 3)
     with runtime.autocast(CPU, "fp32"):
         assert layer(torch.ones(2, 4)).dtype == torch.float32
-    assert runtime.memory_format("fp32") == torch.contiguous_format
-    assert runtime.memory_format("bf16") == torch.channels_last
+    for precision in ("fp32", "bf16"):
+        assert runtime.memory_format(CPU, precision) == torch.channels_last
+    cuda = torch.device("cuda")
+    assert runtime.memory_format(cuda, "fp32") == torch.contiguous_format
+    assert runtime.memory_format(cuda, "bf16") == torch.channels_last
 
 
 @NEEDS_BF16
