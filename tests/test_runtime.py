@@ -26,11 +26,6 @@ def cpu_without_bf16(monkeypatch):
     monkeypatch.setattr(runtime, "cpu_has_native_bf16", lambda: False)
 
 
-@pytest.fixture
-def cpu_with_bf16(monkeypatch):
-    monkeypatch.setattr(runtime, "cpu_has_native_bf16", lambda: True)
-
-
 def test_select_device():
     assert runtime.select_device("cpu") == CPU
     expected = "cuda" if torch.cuda.is_available() else "cpu"
@@ -42,19 +37,18 @@ def test_unknown_precision_is_refused():
         runtime.resolve_precision("fp16", CPU)
 
 
-def test_auto_and_fp32_without_native_bf16(cpu_without_bf16):
-    assert runtime.resolve_precision("auto", CPU) == "fp32"
-    assert runtime.resolve_precision("fp32", CPU) == "fp32"
+@pytest.mark.parametrize("native, requested, resolved", [
+    (False, "auto", "fp32"), (False, "fp32", "fp32"),
+    (True, "auto", "bf16"), (True, "fp32", "fp32"), (True, "bf16", "bf16"),
+])
+def test_precision_follows_the_hardware(monkeypatch, native, requested, resolved):
+    monkeypatch.setattr(runtime, "cpu_has_native_bf16", lambda: native)
+    assert runtime.resolve_precision(requested, CPU) == resolved
 
 
 def test_bf16_without_native_bf16_names_the_missing_feature_and_the_fix(cpu_without_bf16):
     with pytest.raises(ValueError, match=r"AVX512-BF16 nor AMX.*use precision='fp32'"):
         runtime.resolve_precision("bf16", CPU)
-
-
-def test_auto_and_bf16_with_native_bf16(cpu_with_bf16):
-    assert runtime.resolve_precision("auto", CPU) == "bf16"
-    assert runtime.resolve_precision("bf16", CPU) == "bf16"
 
 
 def test_detector_honours_forced_avx2_kernels(monkeypatch):
