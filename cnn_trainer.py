@@ -37,8 +37,9 @@ class Trainer:
         ``None`` picks ``"cuda"`` when available, else ``"cpu"``.
     precision : {"auto", "fp32", "bf16"}, default="auto"
         ``"bf16"`` runs under bf16 autocast, ``"fp32"`` in plain float32;
-        ``"auto"`` picks bf16 where the hardware runs it natively. ``"bf16"`` on hardware without native bf16 raises
-        ValueError (see ``utilities.runtime.resolve_precision``).
+        ``"auto"`` picks bf16 where the hardware runs it natively. ``"bf16"``
+        on hardware without native bf16 raises ValueError (see
+        ``utilities.runtime.resolve_precision``).
     seed : int, default=0
         Seeds the loader shuffle, the augmentation and dropout draws of ``train``.
 

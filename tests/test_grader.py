@@ -56,6 +56,14 @@ def _copy_reference(dest):
     return dest
 
 
+def _mutant_submission(dest, mutant):
+    """The reference files in ``dest`` with ``mutant``'s bug put into its file."""
+    submission = _copy_reference(dest)
+    path = submission / mutant.file
+    path.write_text(apply(mutant, path.read_text()))
+    return submission
+
+
 @pytest.fixture(scope="module")
 def expected_file(tmp_path_factory):
     if not expected_values.is_stale():
@@ -93,9 +101,7 @@ def test_reference_gets_full_marks(reference_graded, variant):
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
 def test_mutant_loses_exactly_its_items(tmp_path, mutant, reference_graded, expected_file):
-    submission = _copy_reference(tmp_path / "submission")
-    path = submission / mutant.file
-    path.write_text(apply(mutant, path.read_text()))
+    submission = _mutant_submission(tmp_path / "submission", mutant)
     # Every item that reads the changed file, except those that train the CNN
     # with tune(): each would cost a full training (2-9 minutes on 2 cores),
     # and no CNN mutant's bug is meant to show there.
@@ -115,9 +121,7 @@ def test_training_grades_do_not_depend_on_the_thread_count(tmp_path, expected_fi
     # trained numbers move most with the order of float additions.
     mutant = next(m for m in MUTANTS if m.name == "gradients_not_averaged")
     numbers = [n for n in table.weights(mutant.variant) if table.item(n).trains == "nn"]
-    submission = _copy_reference(tmp_path / "submission")
-    path = submission / mutant.file
-    path.write_text(apply(mutant, path.read_text()))
+    submission = _mutant_submission(tmp_path / "submission", mutant)
     expected = expected_values.load(expected_file)
     scores = {}
     for threads in (1, 2):
