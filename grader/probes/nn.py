@@ -1,4 +1,11 @@
-"""Probes for Q1 (``NN.py``): one per graded function, plus the training runs."""
+"""Probes for Q1 (``NN.py``): one per graded function, plus the training runs.
+
+They call the student's network only the way the course's skeleton defines
+it: the constructor's own arguments, ``init_parameters(param=...)``, and
+the methods' course signatures (``compute_gradients(y, yh)``,
+``update_weights(dLoss)`` with ``dLoss_*`` keys, ``gradient_descent(x, y,
+iter=..., local_test=...)``).
+"""
 
 import numpy as np
 
@@ -14,7 +21,7 @@ def _net(use_dropout=False, use_adam=False, lr=0.01, **kw):
 
 def _fixed_net(**kw):
     net = _net(**kw)
-    net.parameters = inputs.parameters_like(net.parameters)
+    net.init_parameters(param=inputs.network_parameters())
     return net
 
 
@@ -55,16 +62,17 @@ def forward():
 
 def gradients():
     x, y = inputs.batch()
+    net = _fixed_net(use_dropout=False)
+    plain = net.compute_gradients(y, net.forward(x, use_dropout=False))
     net = _fixed_net(use_dropout=True, dropout_prob=inputs.DROPOUT_PROB)
-    plain = net.compute_gradients(y, net.forward(x, use_dropout=False), use_dropout=False)
     net._dropout = inputs.ForcedDropout()
-    dropped = net.compute_gradients(y, net.forward(x, use_dropout=True), use_dropout=True)
+    dropped = net.compute_gradients(y, net.forward(x, use_dropout=True))
     return {"plain": plain, "dropout": dropped}
 
 
 def update_sgd():
     net = _fixed_net(lr=0.05)
-    net.update_weights(inputs.gradients_like(net.parameters, 8), use_adam=False)
+    net.update_weights(inputs.gradients(8))
     return net.parameters
 
 
@@ -72,19 +80,19 @@ def update_adam():
     net = _fixed_net(use_adam=True, lr=0.05)
     steps = []
     for seed in (8, 9, 10):
-        net.update_weights(inputs.gradients_like(net.parameters, seed), use_adam=True)
-        steps.append({k: v.copy() for k, v in net.parameters.items()})
+        net.update_weights(inputs.gradients(seed))
+        steps.append({k: np.copy(v) for k, v in net.parameters.items()})
     return steps
 
 
 def backward():
     x, y = inputs.batch()
     net = _fixed_net(lr=0.05)
-    grads = net.backward(y, net.forward(x, use_dropout=False), use_dropout=False)
-    return {"parameters": net.parameters, "returned": grads}
+    net.backward(y, net.forward(x, use_dropout=False))
+    return {"parameters": net.parameters}
 
 
-def _train(run, iterations, record_every, forced_dropout):
+def _train(run, iterations, local_test, forced_dropout):
     from utilities.utils import get_housing_dataset
 
     cfg = dict(inputs.NN_RUNS[run])
@@ -94,20 +102,22 @@ def _train(run, iterations, record_every, forced_dropout):
     if forced_dropout:
         net._dropout = inputs.ForcedDropout()
     loop = net.minibatch_gradient_descent if minibatch else net.gradient_descent
-    loop(x_train, y_train, iter=iterations, record_every=record_every)
+    loop(x_train, y_train, iter=iterations, local_test=local_test)
     return net, x_test
 
 
 def _first_steps(run):
     def probe():
-        net, _ = _train(run, 3, 1, forced_dropout=True)
+        net, _ = _train(run, 3, local_test=True, forced_dropout=True)
         return {"loss": net.loss}
     return probe
 
 
 def _full_run(run):
+    # local_test=True records every iteration's loss, so the checks can see a
+    # full-batch run oscillate between the course's records every 1000.
     def probe():
-        net, x_test = _train(run, inputs.TRAIN_ITERATIONS, inputs.RECORD_EVERY, False)
+        net, x_test = _train(run, inputs.TRAIN_ITERATIONS, local_test=True, forced_dropout=False)
         return {"loss": net.loss, "yh_test": net.forward(x_test, use_dropout=False)}
     return probe
 
