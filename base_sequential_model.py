@@ -1,19 +1,19 @@
-"""Training wrapper shared by the character-level RNN and LSTM of Q4.
+"""Training wrapper shared by the character-level RNN and LSTM of Q4 (given code).
 
 ``BaseSequentialModel`` is a plain class, not an ``nn.Module``: it holds the
 network in ``self.model`` and adds training, checkpointing, loss plots and
 prediction around it. Subclasses (``rnn.RNN``, ``lstm.LSTM``) supply
-``set_hyperparameters()`` and ``define_model()``.
+``set_hyperparameters()``, which stores ``self.hp``, and ``define_model()``.
 
 Dimension letters used in this module and its subclasses:
-N sequences (a batch), T characters per input window (``sequence_len``),
+N sequences (a batch), T characters per input window (``max_input_len``),
 E embedding size, H recurrent units, V vocabulary size.
 """
 
 import json
 import math
+import os
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -21,18 +21,21 @@ from torch import nn
 
 from utilities import runtime
 
-# The last 10% of windows (by position in the text) are held out for validation.
-VALIDATION_FRACTION = 0.1
+# Recurrent gradients can explode over T steps; their global norm is capped at this.
+CLIP_NORM = 1.0
 # Windows per forward pass when only evaluating; memory, not accuracy, sets it.
 EVAL_BATCH_SIZE = 2048
+# The keys set_hyperparameters() must store in self.hp for train() to run.
+TRAINING_KEYS = ("learning_rate", "batch_size", "epochs")
 
 
-def split_by_position(n_windows, sequence_len, fraction=VALIDATION_FRACTION):
+def split_by_position(n_windows, sequence_len, fraction):
     """Return ``(n_train, val_start)`` for a positional train/validation split.
 
-    Window i covers characters i .. i+T (its target included), so the last
-    T training windows would share characters with the first validation
-    window; they are dropped to keep the validation text unseen.
+    The last ``fraction`` of the windows is held out. Window i covers
+    characters i .. i+T (its target included), so the last T training windows
+    would share characters with the first validation window; they are dropped
+    to keep the validation text unseen.
     """
     n_val = max(1, math.ceil(fraction * n_windows))
     val_start = n_windows - n_val
@@ -40,7 +43,8 @@ def split_by_position(n_windows, sequence_len, fraction=VALIDATION_FRACTION):
     if n_train < 1:
         raise ValueError(
             f"{n_windows} windows of length {sequence_len} leave no training windows after "
-            f"holding out {n_val} for validation and a gap of {sequence_len}; use a longer text"
+            f"holding out {n_val} for validation and a gap of {sequence_len}; use a longer text "
+            "or a smaller validation_fraction"
         )
     return n_train, val_start
 
@@ -64,98 +68,146 @@ class BaseSequentialModel:
     ----------
     vocab_size : int
         V, number of distinct characters.
-    sequence_len : int
+    max_input_len : int
         T, characters in each input window.
-    weights_dir : str or Path, default="rnn_model_weights"
-        Folder for ``<NAME>_weights.pth`` and ``<NAME>_losses.json``,
-        relative to the working directory.
+    weights_dir : str, default="rnn_model_weights"
+        Keyword only. Folder of ``{model_name}_weights.pth`` and
+        ``{model_name}_losses.json``, relative to the working directory.
     seed : int, default=0
-        Seeds the weight initialisation and the batch order of ``train``.
+        Keyword only. Seeds the weight initialisation and the batch order of
+        ``train`` without touching torch's global generator.
     device : str or torch.device, optional
-        Defaults to CUDA when available, else the CPU.
+        Keyword only. Defaults to CUDA when available, else the CPU.
     precision : {"auto", "fp32", "bf16"}, default="auto"
-        Autocast precision, resolved by ``utilities.runtime.resolve_precision``:
-        "auto" uses bf16 where the hardware computes it natively; "bf16"
-        elsewhere raises ValueError.
+        Keyword only. Autocast precision, resolved by
+        ``utilities.runtime.resolve_precision``: "auto" uses bf16 where the
+        hardware computes it natively; "bf16" elsewhere raises ValueError.
+
+    Attributes
+    ----------
+    model : nn.Module or None
+        Built by ``define_model()``; maps (N, T) int64 windows to (N, V) logits.
+    model_name : str
+        The subclass name ("RNN", "LSTM"); names the checkpoint files.
+    hp : dict
+        Hyperparameters stored by ``set_hyperparameters()``.
+    loss_history : list of float
+        Mean training cross-entropy of each epoch of the last training run.
+    val_loss_history : list of float
+        Validation cross-entropy per epoch; empty without a validation split.
+    epoch_seconds : list of float
+        Wall time of each epoch.
     """
 
-    NAME = "SequentialModel"
-
-    def __init__(self, vocab_size, sequence_len, weights_dir="rnn_model_weights", seed=0,
+    def __init__(self, vocab_size, max_input_len, *, weights_dir="rnn_model_weights", seed=0,
                  device=None, precision="auto"):
-        for name, value in (("vocab_size", vocab_size), ("sequence_len", sequence_len)):
+        for name, value in (("vocab_size", vocab_size), ("max_input_len", max_input_len)):
             if not isinstance(value, (int, np.integer)) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         self.vocab_size = int(vocab_size)
-        self.sequence_len = int(sequence_len)
-        self.weights_dir = Path(weights_dir)
+        self.max_input_len = int(max_input_len)
+        self.model = None
+        self.model_name = type(self).__name__
+        self.hp = {}
+        self.loss_history = []
+        self.val_loss_history = []
+        self.epoch_seconds = []
+        self.weights_dir = str(weights_dir)
         self.seed = seed
         self.device = runtime.select_device(device)
         self.precision = runtime.resolve_precision(precision, self.device)
-        self.model = None
-        self.history = {"train": [], "val": [], "epoch_seconds": []}
 
     @property
-    def weights_path(self):
-        """Path of the best weights, ``<weights_dir>/<NAME>_weights.pth``."""
-        return self.weights_dir / f"{self.NAME}_weights.pth"
+    def hyper_params(self):
+        """The hyperparameter dict that ``set_hyperparameters()`` stored in ``self.hp``."""
+        return self.hp
 
     @property
-    def losses_path(self):
-        """Path of the loss history, ``<weights_dir>/<NAME>_losses.json``."""
-        return self.weights_dir / f"{self.NAME}_losses.json"
+    def history(self):
+        """``{"train": loss_history, "val": val_loss_history, "epoch_seconds": ...}``."""
+        return {"train": self.loss_history, "val": self.val_loss_history,
+                "epoch_seconds": self.epoch_seconds}
+
+    def save_model_path(self):
+        """Path of the best weights: ``rnn_model_weights/{model_name}_weights.pth``."""
+        return os.path.join(self.weights_dir, f"{self.model_name}_weights.pth")
+
+    def save_losses_path(self):
+        """Path of the loss history: ``rnn_model_weights/{model_name}_losses.json``."""
+        return os.path.join(self.weights_dir, f"{self.model_name}_losses.json")
 
     def set_hyperparameters(self):
-        """Set embedding_dim, the unit count, batch_size, epochs, learning_rate, clip_norm."""
-        raise NotImplementedError(f"{type(self).__name__} must implement set_hyperparameters()")
+        """Store embedding_dim, the unit count, learning_rate, batch_size and epochs in ``self.hp``."""
+        raise NotImplementedError(f"{self.model_name} must implement set_hyperparameters()")
 
     def define_model(self):
         """Build ``self.model``: Embedding -> recurrent layer -> adapter -> Linear."""
-        raise NotImplementedError(f"{type(self).__name__} must implement define_model()")
+        raise NotImplementedError(f"{self.model_name} must implement define_model()")
 
     def _require_model(self):
         if self.model is None:
             raise RuntimeError(
-                f"{self.NAME} has no network yet; call set_hyperparameters() and define_model() first"
+                f"{self.model_name} has no network yet; call set_hyperparameters() and "
+                "define_model() first"
             )
+
+    def _require_training_hyperparameters(self):
+        missing = [key for key in TRAINING_KEYS if key not in self.hp]
+        if missing:
+            raise ValueError(f"self.hp lacks {missing}; set_hyperparameters() must store "
+                             f"{list(TRAINING_KEYS)} (got keys {sorted(self.hp)})")
 
     def _autocast(self):
         return runtime.autocast(self.device, self.precision)
 
     def _check_data(self, x, y):
-        """Validate and convert ``x`` (N, T) and ``y`` (N, 1) or (N,) to int64 tensors."""
+        """Validate ``x`` (N, T) and ``y`` (N, 1) or (N,) and convert them to int64 tensors.
+
+        Float arrays are accepted when every value is a whole number, since
+        ``preprocess_text_data`` stores the indices as float32.
+        """
         x, y = np.asarray(x), np.asarray(y).reshape(-1)
-        if x.ndim != 2 or x.shape[1] != self.sequence_len:
-            raise ValueError(f"x must have shape (N, {self.sequence_len}), got {x.shape}")
+        if x.ndim != 2 or x.shape[1] != self.max_input_len:
+            raise ValueError(f"x must have shape (N, {self.max_input_len}), got {x.shape}")
         if len(y) != len(x):
             raise ValueError(f"x and y must hold the same number of windows, got {len(x)} and {len(y)}")
         for name, arr in (("x", x), ("y", y)):
-            if not np.issubdtype(arr.dtype, np.integer):
-                raise ValueError(f"{name} must hold integer character indices, got dtype {arr.dtype}")
+            if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)) \
+                    or not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
+                raise ValueError(f"{name} must hold whole-number character indices, got dtype "
+                                 f"{arr.dtype}; pass the arrays from preprocess_text_data")
             if arr.size and (arr.min() < 0 or arr.max() >= self.vocab_size):
                 raise ValueError(
                     f"{name} indices must lie in [0, {self.vocab_size}), "
-                    f"got [{arr.min()}, {arr.max()}]"
+                    f"got [{arr.min():g}, {arr.max():g}]"
                 )
-        return torch.as_tensor(x, dtype=torch.long), torch.as_tensor(y, dtype=torch.long)
+        return torch.as_tensor(x.astype(np.int64)), torch.as_tensor(y.astype(np.int64))
 
-    def train(self, x, y, train_from_scratch=False, verbose=True):
+    def train(self, x, y, train_from_scratch=False, *, validation_fraction=0.0,
+              clip_norm=CLIP_NORM, verbose=True):
         """Fit the network, or load the saved one when both checkpoint files exist.
 
-        The last ``VALIDATION_FRACTION`` of the windows, by position, is held
-        out; the weights with the lowest validation loss are kept, saved and
-        left in ``self.model``.
+        RMSprop on the cross-entropy, over shuffled mini-batches, for
+        ``hp["epochs"]`` epochs. The weights of the best epoch (lowest training
+        loss, or lowest validation loss with a validation split) are saved to
+        ``save_model_path()`` and left in ``self.model``; the loss history goes
+        to ``save_losses_path()``.
 
         Parameters
         ----------
-        x : ndarray of shape (N, T), int
+        x : ndarray of shape (N, T), whole numbers
             Input windows of character indices.
-        y : ndarray of shape (N, 1) or (N,), int
+        y : ndarray of shape (N, 1) or (N,), whole numbers
             Index of the character that follows each window.
         train_from_scratch : bool, default=False
             Retrain even when saved weights and losses exist.
+        validation_fraction : float in [0, 1), default=0.0
+            Keyword only. Hold out this last fraction of the windows, by
+            position, and keep the weights with the lowest validation loss.
+        clip_norm : float or None, default=CLIP_NORM
+            Keyword only. Cap on the global gradient norm; None disables it.
         verbose : bool, default=True
-            Print the per-epoch losses and checkpoint messages.
+            Keyword only. Print per-epoch losses and checkpoint messages.
 
         Returns
         -------
@@ -163,24 +215,33 @@ class BaseSequentialModel:
             ``train`` and ``val`` mean cross-entropy per epoch, ``epoch_seconds``.
         """
         self._require_model()
+        self._require_training_hyperparameters()
+        if not 0 <= validation_fraction < 1:
+            raise ValueError(f"validation_fraction must lie in [0, 1), got {validation_fraction}")
         x, y = self._check_data(x, y)
-        if not train_from_scratch and self.weights_path.exists() and self.losses_path.exists():
+        if not train_from_scratch and os.path.exists(self.save_model_path()) \
+                and os.path.exists(self.save_losses_path()):
             self.load()
             if verbose:
-                print(f"Loaded {self.NAME} weights from {self.weights_path} "
-                      f"({len(self.history['train'])} epochs of loss history)")
+                print(f"Loaded {self.model_name} weights from {self.save_model_path()} "
+                      f"({len(self.loss_history)} epochs of loss history)")
             return self.history
         if verbose:
-            print(f"Training {self.NAME} model from scratch...")
+            print(f"Training {self.model_name} model from scratch...")
         # A partial run must not pair its weights with an older run's history.
-        self.losses_path.unlink(missing_ok=True)
+        if os.path.exists(self.save_losses_path()):
+            os.remove(self.save_losses_path())
         self._reset_parameters()
-        n_train, val_start = split_by_position(len(x), self.sequence_len)
-        self._fit((x[:n_train], y[:n_train]), (x[val_start:], y[val_start:]), verbose)
+        if validation_fraction > 0:
+            n_train, val_start = split_by_position(len(x), self.max_input_len, validation_fraction)
+            val_data = (x[val_start:], y[val_start:])
+        else:
+            n_train, val_data = len(x), None
+        self._fit((x[:n_train], y[:n_train]), val_data, clip_norm, verbose)
         self.save_losses()
         if verbose:
-            print(f"Finished training. Best weights: {self.weights_path}; "
-                  f"loss history: {self.losses_path}")
+            print(f"Finished training. Best model weights saved to {self.save_model_path()}")
+            print(f"Saved {self.model_name} model loss history to {self.save_losses_path()}")
         return self.history
 
     def _reset_parameters(self):
@@ -193,49 +254,53 @@ class BaseSequentialModel:
                     module.reset_parameters()
         self.model.to(self.device)
 
-    def _fit(self, train_data, val_data, verbose):
-        """Run the epochs; keep and save the weights with the lowest validation loss."""
+    def _fit(self, train_data, val_data, clip_norm, verbose):
+        """Run the epochs; keep and save the weights of the best epoch."""
         x_train, y_train = (t.to(self.device) for t in train_data)
-        x_val, y_val = (t.to(self.device) for t in val_data)
-        optimizer = torch.optim.RMSprop(self.model.parameters(), lr=self.learning_rate)
+        optimizer = torch.optim.RMSprop(self.model.parameters(), lr=self.hp["learning_rate"])
         generator = torch.Generator().manual_seed(self.seed)
-        self.history = {"train": [], "val": [], "epoch_seconds": []}
-        best_val, best_state = math.inf, None
-        for epoch in range(1, self.epochs + 1):
+        self.loss_history, self.val_loss_history, self.epoch_seconds = [], [], []
+        epochs = self.hp["epochs"]
+        best_loss, best_state = math.inf, None
+        for epoch in range(1, epochs + 1):
             start = time.perf_counter()
-            train_loss = self._train_epoch(x_train, y_train, optimizer, generator)
-            val_loss = self.evaluate_loss(x_val, y_val)
-            self.history["train"].append(train_loss)
-            self.history["val"].append(val_loss)
-            self.history["epoch_seconds"].append(time.perf_counter() - start)
+            train_loss = self._train_epoch(x_train, y_train, optimizer, generator, clip_norm)
+            self.loss_history.append(train_loss)
+            line = f"Epoch {epoch}/{epochs}, Loss: {train_loss:.4f}"
+            monitored = train_loss
+            if val_data is not None:
+                monitored = self.evaluate_loss(*val_data)
+                self.val_loss_history.append(monitored)
+                line += f", validation loss: {monitored:.4f}"
+            self.epoch_seconds.append(time.perf_counter() - start)
             if verbose:
-                print(f"Epoch {epoch}/{self.epochs}, train loss: {train_loss:.4f}, "
-                      f"validation loss: {val_loss:.4f}")
-            if val_loss < best_val:
-                best_val = val_loss
+                print(line)
+            if monitored < best_loss:
+                best_loss = monitored
                 best_state = runtime.snapshot_state(self.model)
                 self.save_weights()
                 if verbose:
-                    print(f"    Saved best model to {self.weights_path}")
+                    print(f"    Saved best model to {self.save_model_path()}")
         if best_state is None:
-            raise RuntimeError(f"{self.NAME} training diverged (validation loss {val_loss}); "
-                               "lower learning_rate or clip_norm in set_hyperparameters()")
+            raise RuntimeError(f"{self.model_name} training diverged (loss {monitored}); lower "
+                               "hp['learning_rate'] in set_hyperparameters()")
         self.model.load_state_dict(best_state)
 
-    def _train_epoch(self, x, y, optimizer, generator):
+    def _train_epoch(self, x, y, optimizer, generator, clip_norm):
         """One pass over shuffled mini-batches; returns the mean training loss."""
         self.model.train()
+        batch_size = self.hp["batch_size"]
         order = torch.randperm(len(x), generator=generator).to(x.device)
         total = 0.0
-        for start in range(0, len(x), self.batch_size):
-            batch = order[start:start + self.batch_size]
+        for start in range(0, len(x), batch_size):
+            batch = order[start:start + batch_size]
             with self._autocast():
                 logits = self.model(x[batch])  # (N, V)
             loss = nn.functional.cross_entropy(logits.float(), y[batch])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            # Recurrent gradients can explode over T steps; cap their norm.
-            nn.utils.clip_grad_norm_(self.model.parameters(), self.clip_norm)
+            if clip_norm is not None:
+                nn.utils.clip_grad_norm_(self.model.parameters(), clip_norm)
             optimizer.step()
             total += loss.item() * len(batch)
         return total / len(x)
@@ -262,7 +327,7 @@ class BaseSequentialModel:
 
         Parameters
         ----------
-        x : ndarray of shape (N, T), int
+        x : ndarray of shape (N, T), whole numbers
             Windows of character indices.
 
         Returns
@@ -275,56 +340,66 @@ class BaseSequentialModel:
         return torch.softmax(self._logits(x), dim=1).cpu().numpy()
 
     def save_weights(self):
-        """Atomically write the current weights to ``weights_path``."""
-        runtime.atomic_write(self.weights_path, lambda f: torch.save(self.model.state_dict(), f))
+        """Atomically write the current weights to ``save_model_path()``."""
+        runtime.atomic_write(self.save_model_path(), lambda f: torch.save(self.model.state_dict(), f))
 
     def save_losses(self):
-        """Atomically write ``history`` to ``losses_path`` as JSON."""
+        """Atomically write ``history`` to ``save_losses_path()`` as JSON."""
         payload = json.dumps(self.history, indent=2).encode("utf-8")
-        runtime.atomic_write(self.losses_path, lambda f: f.write(payload))
+        runtime.atomic_write(self.save_losses_path(), lambda f: f.write(payload))
 
     def load(self):
         """Load weights and loss history saved by ``train``.
 
-        Raises ``ValueError`` naming the file and the fix when a file is
+        The history file may also be a plain list of per-epoch training
+        losses. Raises ``ValueError`` naming the file and the fix when a file is
         unreadable or the weights do not fit the network from ``define_model()``.
         """
         self._require_model()
+        weights, losses = self.save_model_path(), self.save_losses_path()
         fix = "retrain with train_from_scratch=True or delete it"
         try:
-            state = torch.load(self.weights_path, map_location=self.device, weights_only=True)
+            state = torch.load(weights, map_location=self.device, weights_only=True)
         # torch.load signals damage through many types (unpickling, zip, EOF, runtime).
         except Exception as error:
-            raise ValueError(f"could not read {self.weights_path} ({type(error).__name__}); "
+            raise ValueError(f"could not read {weights} ({type(error).__name__}); "
                              f"the file is damaged: {fix}") from error
         try:
             self.model.load_state_dict(state)
         except (RuntimeError, TypeError, AttributeError) as error:
             raise ValueError(
-                f"the weights in {self.weights_path} do not fit the current {self.NAME} architecture "
+                f"the weights in {weights} do not fit the current {self.model_name} architecture "
                 f"(check set_hyperparameters()); {fix}. {_describe_mismatch(state, self.model)}"
             ) from error
         try:
-            history = json.loads(self.losses_path.read_text(encoding="utf-8"))
-            self.history = {key: [float(v) for v in history[key]] for key in ("train", "val")}
-            self.history["epoch_seconds"] = [float(v) for v in history.get("epoch_seconds", [])]
-        except (ValueError, KeyError, TypeError) as error:
-            raise ValueError(f"could not read the loss history in {self.losses_path}; {fix}") from error
+            with open(losses, encoding="utf-8") as f:
+                saved = json.load(f)
+            if isinstance(saved, list):
+                saved = {"train": saved}
+            self.loss_history = [float(v) for v in saved["train"]]
+            self.val_loss_history = [float(v) for v in saved.get("val", [])]
+            self.epoch_seconds = [float(v) for v in saved.get("epoch_seconds", [])]
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise ValueError(f"could not read the loss history in {losses}; {fix}") from error
         self.model.to(self.device)
 
-    def plot_loss(self, ax=None):
-        """Plot training and validation loss per epoch; returns the matplotlib Axes."""
-        if not self.history["train"]:
-            raise RuntimeError(f"{self.NAME} has no loss history; call train() first")
+    def plot_loss(self, *, ax=None):
+        """Plot the training (and any validation) loss per epoch; returns the matplotlib Axes.
+
+        ``ax`` (keyword only) draws into an existing Axes instead of a new figure.
+        """
+        if not self.loss_history:
+            raise RuntimeError(f"{self.model_name} has no loss history; call train() first")
         import matplotlib.pyplot as plt
 
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 4))
-        epochs = np.arange(1, len(self.history["train"]) + 1)
-        ax.plot(epochs, self.history["train"], marker="o", label="training")
-        ax.plot(epochs, self.history["val"], marker="s", label="validation (last 10% of text)")
+        epochs = np.arange(1, len(self.loss_history) + 1)
+        ax.plot(epochs, self.loss_history, marker="o", label="training")
+        if self.val_loss_history:
+            ax.plot(epochs, self.val_loss_history, marker="s", label="validation (end of text)")
         ax.set_xlabel("epoch")
         ax.set_ylabel("cross-entropy (nats per character)")
-        ax.set_title(f"{self.NAME} loss")
+        ax.set_title(f"{self.model_name} loss")
         ax.legend()
         return ax

@@ -4,7 +4,10 @@ Models here are tiny (a few hundred characters, 32 units, fp32) so the file
 runs in well under a minute; the full 10-epoch training lives in bench/rnn_bench.py.
 """
 
+import inspect
 import json
+import os
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -13,6 +16,7 @@ import torch
 from torch import nn
 
 import base_sequential_model as bsm
+from base_sequential_model import BaseSequentialModel
 from lstm import LSTM, LSTMOutputAdapter
 from rnn import RNN, RNNOutputAdapter
 from text_generator import TextGenerator, apply_temperature
@@ -25,6 +29,8 @@ TINY_TEXT = ("to be, or not to be: that is the question. whether tis nobler in t
              "to suffer the slings and arrows of outrageous fortune. ") * 3
 TINY_T = 8
 MODELS = {"RNN": (RNN, RNNOutputAdapter, nn.RNN), "LSTM": (LSTM, LSTMOutputAdapter, nn.LSTM)}
+UNITS_KEY = {"RNN": "rnn_units", "LSTM": "lstm_units"}
+VALIDATION = 0.1
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -47,20 +53,92 @@ def make_wrapper(name, data, weights_dir, units=32, epochs=6, seed=0, precision=
     wrapper = cls(data["vocab_size"], TINY_T, weights_dir=weights_dir, seed=seed, device="cpu",
                   precision=precision)
     wrapper.set_hyperparameters()
-    wrapper.embedding_dim = 8
-    setattr(wrapper, f"{name.lower()}_units", units)
-    wrapper.batch_size, wrapper.epochs, wrapper.learning_rate = 16, epochs, 3e-3
+    wrapper.hp.update({"embedding_dim": 8, UNITS_KEY[name]: units, "batch_size": 16,
+                       "epochs": epochs, "learning_rate": 3e-3})
     wrapper.define_model()
     return wrapper
 
 
 @pytest.fixture(scope="module", params=list(MODELS))
 def trained(request, tiny, tmp_path_factory):
-    """A model trained for a few hundred steps, with its checkpoint folder."""
+    """A model trained for a few hundred steps with a validation split, and its folder."""
     weights_dir = tmp_path_factory.mktemp(f"weights_{request.param}")
     wrapper = make_wrapper(request.param, tiny, weights_dir, epochs=12)
-    wrapper.train(tiny["x"], tiny["y"], train_from_scratch=True, verbose=False)
+    wrapper.train(tiny["x"], tiny["y"], train_from_scratch=True, validation_fraction=VALIDATION,
+                  verbose=False)
     return wrapper
+
+
+# ---- the course's contract ---------------------------------------------------
+
+
+def _parameters(func):
+    """[(name, default or inspect.Parameter.empty)] of ``func``'s positional-or-keyword parameters."""
+    return [(p.name, p.default) for p in inspect.signature(func).parameters.values()
+            if p.kind is p.POSITIONAL_OR_KEYWORD]
+
+
+def _keyword_only(func):
+    return [p.name for p in inspect.signature(func).parameters.values() if p.kind is p.KEYWORD_ONLY]
+
+
+EMPTY = inspect.Parameter.empty
+
+
+@pytest.mark.parametrize("func, expected", [
+    (BaseSequentialModel.__init__, [("self", EMPTY), ("vocab_size", EMPTY), ("max_input_len", EMPTY)]),
+    (RNN.__init__, [("self", EMPTY), ("vocab_size", EMPTY), ("max_input_len", EMPTY)]),
+    (LSTM.__init__, [("self", EMPTY), ("vocab_size", EMPTY), ("max_input_len", EMPTY)]),
+    (BaseSequentialModel.train, [("self", EMPTY), ("x", EMPTY), ("y", EMPTY),
+                                 ("train_from_scratch", False)]),
+    (BaseSequentialModel.save_model_path, [("self", EMPTY)]),
+    (BaseSequentialModel.save_losses_path, [("self", EMPTY)]),
+    (BaseSequentialModel.plot_loss, [("self", EMPTY)]),
+    (RNN.set_hyperparameters, [("self", EMPTY)]),
+    (RNN.define_model, [("self", EMPTY)]),
+    (LSTM.set_hyperparameters, [("self", EMPTY)]),
+    (LSTM.define_model, [("self", EMPTY)]),
+    (RNNOutputAdapter.forward, [("self", EMPTY), ("inputs", EMPTY)]),
+    (LSTMOutputAdapter.forward, [("self", EMPTY), ("inputs", EMPTY)]),
+    (TextGenerator.__init__, [("self", EMPTY), ("char_indices", EMPTY), ("indices_char", EMPTY),
+                              ("max_input_len", EMPTY)]),
+    (TextGenerator.sample, [("self", EMPTY), ("preds", EMPTY), ("temperature", 0.5)]),
+    (TextGenerator.generate, [("self", EMPTY), ("model_wrapper", EMPTY), ("seed_text", EMPTY),
+                              ("length", 150), ("temperature", 0.5)]),
+], ids=lambda v: getattr(v, "__qualname__", ""))
+def test_course_signatures(func, expected):
+    # Exactly the course's positional parameters and defaults; our extras are
+    # keyword-only and optional.
+    assert _parameters(func) == expected
+    assert all(p.default is not EMPTY for p in inspect.signature(func).parameters.values()
+               if p.kind is p.KEYWORD_ONLY)
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_course_attributes_hyperparameters_and_paths(name):
+    cls, adapter_cls, _ = MODELS[name]
+    wrapper = cls(37, 30)  # exactly the course's call: no extras
+    assert issubclass(cls, BaseSequentialModel) and issubclass(adapter_cls, nn.Module)
+    assert (wrapper.vocab_size, wrapper.max_input_len) == (37, 30)
+    assert wrapper.model is None and wrapper.model_name == name
+    assert wrapper.loss_history == [] and wrapper.hyper_params == {}
+    assert wrapper.save_model_path() == os.path.join("rnn_model_weights", f"{name}_weights.pth")
+    assert wrapper.save_losses_path() == os.path.join("rnn_model_weights", f"{name}_losses.json")
+    wrapper.set_hyperparameters()
+    assert sorted(wrapper.hp) == sorted(["embedding_dim", UNITS_KEY[name], "learning_rate",
+                                         "batch_size", "epochs"])
+    assert wrapper.hyper_params is wrapper.hp
+    wrapper.define_model()
+    assert isinstance(wrapper.model, nn.Module)
+    assert wrapper.device == runtime.select_device(None)
+
+
+def test_extras_are_keyword_only():
+    assert _keyword_only(BaseSequentialModel.__init__) == ["weights_dir", "seed", "device", "precision"]
+    assert _keyword_only(BaseSequentialModel.train) == ["validation_fraction", "clip_norm", "verbose"]
+    assert _keyword_only(TextGenerator.__init__) == ["seed"]
+    assert _keyword_only(TextGenerator.generate) == ["verbose"]
+    assert _keyword_only(BaseSequentialModel.plot_loss) == ["ax"]
 
 
 # ---- architecture: local tests and the literals behind them ---------------
@@ -122,14 +200,15 @@ def test_adapter_returns_top_layer_final_state(name, num_layers):
 @pytest.mark.parametrize("name", list(MODELS))
 def test_default_architecture_and_forward_shape(name, tiny):
     cls, adapter_cls, layer_cls = MODELS[name]
-    wrapper = cls(tiny["vocab_size"], TINY_T, device="cpu")
+    wrapper = cls(tiny["vocab_size"], TINY_T)
     wrapper.set_hyperparameters()
     wrapper.define_model()
     kinds = [type(m) for m in wrapper.model.children()]
     assert kinds == [nn.Embedding, layer_cls, adapter_cls, nn.Linear]
-    units = getattr(wrapper, f"{name.lower()}_units")
-    assert wrapper.model[1].hidden_size == units and wrapper.model[3].out_features == tiny["vocab_size"]
-    logits = wrapper.model(torch.as_tensor(tiny["x"][:5]))
+    assert wrapper.model[0].embedding_dim == wrapper.hp["embedding_dim"]
+    assert wrapper.model[1].hidden_size == wrapper.hp[UNITS_KEY[name]]
+    assert wrapper.model[3].out_features == tiny["vocab_size"]
+    logits = wrapper.model(torch.as_tensor(tiny["x"][:5], dtype=torch.long))
     assert logits.shape == (5, tiny["vocab_size"])
 
 
@@ -138,42 +217,68 @@ def test_default_architecture_and_forward_shape(name, tiny):
 
 def test_training_reduces_loss(trained):
     history = trained.history
-    assert len(history["train"]) == len(history["val"]) == trained.epochs
+    assert len(history["train"]) == len(history["val"]) == trained.hp["epochs"]
+    assert trained.loss_history is history["train"]
     # Chance level is log(V) ~ 3.2 nats; a few hundred steps on a repeated text get far below.
     assert history["train"][-1] < 0.5 * history["train"][0]
     assert min(history["val"]) < history["val"][0]
 
 
+def test_course_defaults_train_on_every_window_and_keep_the_best_training_epoch(tiny, tmp_path):
+    wrapper = make_wrapper("RNN", tiny, tmp_path, units=8, epochs=3)
+    wrapper.train(tiny["x"], tiny["y"], verbose=False)
+    assert wrapper.val_loss_history == [] and len(wrapper.loss_history) == 3
+    # The model left in memory is the one saved to disk.
+    saved = torch.load(wrapper.save_model_path(), weights_only=True)
+    for key, value in wrapper.model.state_dict().items():
+        torch.testing.assert_close(saved[key], value, rtol=0, atol=0)
+
+
+def test_float_indices_from_preprocess_are_accepted(tiny, tmp_path):
+    assert tiny["x"].dtype == np.float32 and tiny["y"].dtype == np.float32
+    wrapper = make_wrapper("LSTM", tiny, tmp_path, units=8, epochs=1)
+    as_float = wrapper.predict(tiny["x"][:4])
+    as_int = wrapper.predict(tiny["x"][:4].astype(np.int64))
+    np.testing.assert_allclose(as_float, as_int, rtol=0, atol=0)
+
+
 def test_validation_split_leaves_no_overlap():
     n_windows, sequence_len = 1000, 30
-    n_train, val_start = bsm.split_by_position(n_windows, sequence_len)
+    n_train, val_start = bsm.split_by_position(n_windows, sequence_len, VALIDATION)
     assert n_windows - val_start == 100
     # Window i spans characters i .. i+T (target included).
     last_train_char = (n_train - 1) + sequence_len
     assert last_train_char < val_start
     with pytest.raises(ValueError, match="no training windows"):
-        bsm.split_by_position(20, 30)
+        bsm.split_by_position(20, 30, VALIDATION)
 
 
 def test_checkpoint_round_trip(trained, tiny, capsys):
-    assert trained.weights_path.exists() and trained.losses_path.exists()
-    saved = json.loads(trained.losses_path.read_text())
-    assert saved["train"] == pytest.approx(trained.history["train"], rel=1e-12)
-    name = trained.NAME
-    fresh = make_wrapper(name, tiny, trained.weights_dir, epochs=12, seed=1)
+    assert os.path.exists(trained.save_model_path()) and os.path.exists(trained.save_losses_path())
+    saved = json.loads(Path(trained.save_losses_path()).read_text())
+    assert saved["train"] == pytest.approx(trained.loss_history, rel=1e-12)
+    fresh = make_wrapper(trained.model_name, tiny, trained.weights_dir, epochs=12, seed=1)
     fresh.train(tiny["x"], tiny["y"])
     assert "Loaded" in capsys.readouterr().out
     for key, value in trained.model.state_dict().items():
         torch.testing.assert_close(fresh.model.state_dict()[key], value, rtol=0, atol=0)
-    assert fresh.history["val"] == pytest.approx(trained.history["val"], rel=1e-12)
+    assert fresh.val_loss_history == pytest.approx(trained.val_loss_history, rel=1e-12)
     np.testing.assert_allclose(fresh.predict(tiny["x"][:4]), trained.predict(tiny["x"][:4]),
                                rtol=0, atol=0)
 
 
+def test_loss_history_saved_as_a_plain_list_is_read(trained, tiny, tmp_path):
+    wrapper = make_wrapper(trained.model_name, tiny, tmp_path, epochs=12)
+    Path(wrapper.save_model_path()).write_bytes(Path(trained.save_model_path()).read_bytes())
+    Path(wrapper.save_losses_path()).write_text(json.dumps([2.5, 2.0, 1.5]))
+    wrapper.train(tiny["x"], tiny["y"], verbose=False)
+    assert wrapper.loss_history == [2.5, 2.0, 1.5] and wrapper.val_loss_history == []
+
+
 def test_kept_weights_are_the_best_validation_epoch(trained, tiny):
-    _, val_start = bsm.split_by_position(len(tiny["x"]), TINY_T)
+    _, val_start = bsm.split_by_position(len(tiny["x"]), TINY_T, VALIDATION)
     val_loss = trained.evaluate_loss(tiny["x"][val_start:], tiny["y"][val_start:])
-    assert val_loss == pytest.approx(min(trained.history["val"]), rel=1e-5)
+    assert val_loss == pytest.approx(min(trained.val_loss_history), rel=1e-5)
 
 
 def test_train_from_scratch_and_missing_history(tiny, tmp_path):
@@ -181,12 +286,12 @@ def test_train_from_scratch_and_missing_history(tiny, tmp_path):
     first.train(tiny["x"], tiny["y"], verbose=False)
     other = make_wrapper("RNN", tiny, tmp_path, units=8, epochs=1, seed=5)
     other.train(tiny["x"], tiny["y"], train_from_scratch=True, verbose=False)
-    assert other.history["train"] != first.history["train"]
+    assert other.loss_history != first.loss_history
     # Weights without their loss history are not trusted: training runs again.
-    other.losses_path.unlink()
+    os.remove(other.save_losses_path())
     again = make_wrapper("RNN", tiny, tmp_path, units=8, epochs=2, seed=0)
     again.train(tiny["x"], tiny["y"], verbose=False)
-    assert len(again.history["train"]) == 2
+    assert len(again.loss_history) == 2
 
 
 def test_training_is_seeded_and_leaves_global_rng_alone(tiny, tmp_path):
@@ -194,28 +299,37 @@ def test_training_is_seeded_and_leaves_global_rng_alone(tiny, tmp_path):
     state = torch.random.get_rng_state()
     for run in runs:
         run.train(tiny["x"], tiny["y"], verbose=False)
-    assert runs[0].history["train"] == runs[1].history["train"]
+    assert runs[0].loss_history == runs[1].loss_history
     assert torch.equal(torch.random.get_rng_state(), state)
 
 
+def test_course_progress_lines(tiny, tmp_path, capsys):
+    wrapper = make_wrapper("RNN", tiny, tmp_path, units=8, epochs=2)
+    wrapper.train(tiny["x"], tiny["y"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Training RNN model from scratch..."
+    assert lines[1].startswith("Epoch 1/2, Loss: ")
+    assert f"Saved best model to {wrapper.save_model_path()}" in lines[2]
+    assert lines[-1] == f"Saved RNN model loss history to {wrapper.save_losses_path()}"
+
+
 def test_corrupt_and_mismatched_checkpoints(trained, tiny, tmp_path):
-    wrapper = make_wrapper(trained.NAME, tiny, tmp_path)
-    wrapper.weights_path.parent.mkdir(parents=True, exist_ok=True)
-    wrapper.weights_path.write_bytes(b"not a checkpoint")
-    wrapper.losses_path.write_text(trained.losses_path.read_text())
+    wrapper = make_wrapper(trained.model_name, tiny, tmp_path)
+    Path(wrapper.save_model_path()).write_bytes(b"not a checkpoint")
+    Path(wrapper.save_losses_path()).write_text(Path(trained.save_losses_path()).read_text())
     with pytest.raises(ValueError, match="damaged.*train_from_scratch=True"):
         wrapper.train(tiny["x"], tiny["y"])
-    wrapper.weights_path.write_bytes(trained.weights_path.read_bytes())
-    wider = make_wrapper(trained.NAME, tiny, tmp_path, units=48)
+    Path(wrapper.save_model_path()).write_bytes(Path(trained.save_model_path()).read_bytes())
+    wider = make_wrapper(trained.model_name, tiny, tmp_path, units=48)
     mismatch = r"do not fit the current.*is \(\d+,\) in the file, \(\d+,\) in the model"
     with pytest.raises(ValueError, match=mismatch):
         wider.train(tiny["x"], tiny["y"])
 
 
 def test_interrupted_save_keeps_the_old_file(trained, tiny, tmp_path, monkeypatch):
-    wrapper = make_wrapper(trained.NAME, tiny, tmp_path)
+    wrapper = make_wrapper(trained.model_name, tiny, tmp_path)
     wrapper.save_weights()
-    before = wrapper.weights_path.read_bytes()
+    before = Path(wrapper.save_model_path()).read_bytes()
 
     def crash(obj, handle):
         handle.write(b"half a file")
@@ -224,8 +338,8 @@ def test_interrupted_save_keeps_the_old_file(trained, tiny, tmp_path, monkeypatc
     monkeypatch.setattr(bsm.torch, "save", crash)
     with pytest.raises(KeyboardInterrupt):
         wrapper.save_weights()
-    assert wrapper.weights_path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == [wrapper.weights_path.name]
+    assert Path(wrapper.save_model_path()).read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [Path(wrapper.save_model_path()).name]
 
 
 def test_predict_returns_probabilities(trained, tiny):
@@ -236,7 +350,7 @@ def test_predict_returns_probabilities(trained, tiny):
 
 def test_plot_loss(trained):
     ax = trained.plot_loss()
-    assert len(ax.lines) == 2 and ax.get_title() == f"{trained.NAME} loss"
+    assert len(ax.lines) == 2 and ax.get_title() == f"{trained.model_name} loss"
 
 
 @pytest.mark.parametrize("precision", [
@@ -249,7 +363,7 @@ def test_plot_loss(trained):
 def test_mixed_precision_trains(tiny, tmp_path, precision):
     wrapper = make_wrapper("LSTM", tiny, tmp_path, units=8, epochs=2, precision=precision)
     wrapper.train(tiny["x"], tiny["y"], verbose=False)
-    assert np.isfinite(wrapper.history["train"]).all()
+    assert np.isfinite(wrapper.loss_history).all()
 
 
 @pytest.mark.parametrize("cls", [RNN, LSTM])
@@ -273,8 +387,13 @@ def test_bad_inputs(tiny, tmp_path):
         wrapper.train(tiny["x"], tiny["y"][:-1])
     with pytest.raises(ValueError, match=r"indices must lie in \[0, "):
         wrapper.train(tiny["x"], tiny["y"] + tiny["vocab_size"])
-    with pytest.raises(ValueError, match="integer character indices"):
-        wrapper.predict(tiny["x"][:2].astype(float))
+    with pytest.raises(ValueError, match="whole-number character indices"):
+        wrapper.predict(tiny["x"][:2] + 0.5)
+    with pytest.raises(ValueError, match=r"validation_fraction must lie in \[0, 1\)"):
+        wrapper.train(tiny["x"], tiny["y"], validation_fraction=1.0)
+    del wrapper.hp["epochs"]
+    with pytest.raises(ValueError, match=r"self.hp lacks \['epochs'\]"):
+        wrapper.train(tiny["x"], tiny["y"])
     with pytest.raises(ValueError, match="precision must be one of"):
         RNN(5, 4, precision="fp16")
     with pytest.raises(ValueError, match="vocab_size must be a positive integer"):
@@ -286,31 +405,21 @@ def test_bad_inputs(tiny, tmp_path):
 # ---- text generation -------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def generator(tiny):
-    return TextGenerator(tiny["char_indices"], tiny["indices_char"], TINY_T)
-
-
-def test_generation_is_seeded_and_in_vocabulary(trained, tiny, generator, capsys):
-    prompt = tiny["text"][:TINY_T]
-    first = generator.generate(trained, prompt, length=40, seed=3)
-    second = generator.generate(trained, prompt, length=40, seed=3)
-    assert first == second and len(first) == 40
-    assert set(first) <= set(tiny["vocab"])
-    out = capsys.readouterr().out
-    assert f"----- {trained.NAME} Model -----" in out and f"Prompt: {prompt}" in out
-    seeded = TextGenerator(tiny["char_indices"], tiny["indices_char"], TINY_T, seed=3)
-    assert seeded.generate(trained, prompt, length=40, verbose=False) == first
-
-
-def test_lower_temperature_lowers_entropy(trained, tiny, generator):
-    prompt = tiny["text"][:TINY_T]
-
-    def mean_entropy(temperature):
-        _, dists = generator.sample(trained, prompt, 30, temperature, np.random.default_rng(0))
-        return float(np.mean(-np.sum(dists * np.log(np.maximum(dists, 1e-300)), axis=1)))
-
-    assert mean_entropy(0.3) < mean_entropy(1.0) < mean_entropy(2.0)
+def test_sample_draws_from_the_temperature_scaled_distribution():
+    preds = np.array([0.5, 0.3, 0.15, 0.05, 0.0])
+    generator = TextGenerator({c: i for i, c in enumerate("abcde")}, dict(enumerate("abcde")), 3,
+                              seed=0)
+    n = 20_000
+    for temperature in (0.5, 1.0, 2.0):
+        draws = np.array([generator.sample(preds, temperature) for _ in range(n)])
+        # p_i^(1/T) normalised, written out here rather than taken from apply_temperature.
+        expected = preds ** (1 / temperature) / np.sum(preds ** (1 / temperature))
+        observed = np.bincount(draws, minlength=len(preds)) / n
+        # Five standard errors of a frequency: a wrong temperature is off by > 0.05.
+        np.testing.assert_allclose(observed, expected, rtol=0,
+                                   atol=5 * np.sqrt(0.25 / n))
+        assert observed[-1] == 0  # an impossible character is never drawn
+    assert isinstance(generator.sample(preds), int)
 
 
 def test_apply_temperature():
@@ -319,6 +428,36 @@ def test_apply_temperature():
     sharp = apply_temperature(probs, 0.5)
     np.testing.assert_allclose(sharp, probs ** 2 / np.sum(probs ** 2), rtol=1e-12, atol=1e-15)
     assert sharp[-1] == 0.0
+
+
+@pytest.fixture(scope="module")
+def generator(tiny):
+    return TextGenerator(tiny["char_indices"], tiny["indices_char"], TINY_T)
+
+
+def test_generation_is_seeded_and_in_vocabulary(trained, tiny, capsys):
+    prompt = tiny["text"][:TINY_T]
+    runs = [TextGenerator(tiny["char_indices"], tiny["indices_char"], TINY_T, seed=3)
+            .generate(trained, prompt, length=40) for _ in range(2)]
+    assert runs[0] == runs[1] and len(runs[0]) == 40
+    assert set(runs[0]) <= set(tiny["vocab"])
+    out = capsys.readouterr().out
+    assert f"----- {trained.model_name} Model -----" in out and f"Prompt: {prompt}" in out
+    assert f"Model: {runs[0]}" in out
+
+
+def test_cold_generation_follows_the_most_likely_character(trained, tiny, generator):
+    # At a tiny temperature the draw is the argmax; rebuild that greedy
+    # continuation window by window with predict().
+    prompt = tiny["text"][5:5 + TINY_T]
+    window = [tiny["char_indices"][c] for c in prompt]
+    greedy = []
+    for _ in range(20):
+        index = int(np.argmax(trained.predict(np.array([window]))[0]))
+        greedy.append(tiny["indices_char"][index])
+        window = window[1:] + [index]
+    assert generator.generate(trained, prompt, length=20, temperature=1e-4, verbose=False) \
+        == "".join(greedy)
 
 
 @pytest.mark.parametrize("kwargs, match", [

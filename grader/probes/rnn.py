@@ -1,7 +1,7 @@
 """Probes for Q4 (``rnn.py``, ``lstm.py``, ``base_sequential_model.py``)."""
 
 VOCAB_SIZE = 37
-SEQUENCE_LEN = 30
+MAX_INPUT_LEN = 30
 
 
 def _adapter_input(kind):
@@ -24,14 +24,16 @@ def _probe(kind):
         wrapper_cls = getattr(module, kind.upper())
         adapter_cls = getattr(module, f"{kind.upper()}OutputAdapter")
         torch.manual_seed(41)
-        wrapper = wrapper_cls(VOCAB_SIZE, SEQUENCE_LEN, device="cpu", precision="fp32")
+        # Only the course's API: the constructor's two arguments, the two
+        # methods and the ``model`` attribute.
+        wrapper = wrapper_cls(VOCAB_SIZE, MAX_INPUT_LEN)
         wrapper.set_hyperparameters()
         wrapper.define_model()
-        model = wrapper.model
+        model = wrapper.model.cpu()
         recurrent_type = nn.RNN if kind == "rnn" else nn.LSTM
         layers = {t.__name__: [m for m in model.modules() if type(m) is t]
                   for t in (nn.Embedding, recurrent_type, nn.Linear)}
-        x = torch.randint(0, VOCAB_SIZE, (4, SEQUENCE_LEN), generator=torch.Generator().manual_seed(42))
+        x = torch.randint(0, VOCAB_SIZE, (4, MAX_INPUT_LEN), generator=torch.Generator().manual_seed(42))
         model.eval()
         with torch.no_grad():
             logits = model(x)
