@@ -67,13 +67,13 @@ class TransformedDataset(Dataset):
 
     Parameters
     ----------
-    x : ndarray of shape (N, H, W) or (N, 1, H, W), uint8
-        Images; uint8 pixel values are scaled to [0, 1] by the transforms.
-    y : ndarray of shape (N,), int
+    images : ndarray of shape (N, H, W) or (N, 1, H, W), uint8
+        Pixel values are scaled to [0, 1] by the transforms.
+    labels : ndarray of shape (N,), int
         Class labels.
     transform : callable, default=None
         Applied to each image of shape (1, H, W) (a uint8 tensor) in
-        ``__getitem__``. ``None`` returns the image of ``data`` unchanged.
+        ``__getitem__``. ``None`` returns the row of ``data`` unchanged.
 
     Attributes
     ----------
@@ -83,8 +83,8 @@ class TransformedDataset(Dataset):
     transform : callable or None
     """
 
-    def __init__(self, x, y, transform=None):
-        x, y = np.asarray(x), np.asarray(y)
+    def __init__(self, images, labels, transform=None):
+        x, y = np.asarray(images), np.asarray(labels)
         if x.ndim == 4 and x.shape[1] == 1:
             x = x[:, 0]
         if x.ndim != 3:

@@ -15,6 +15,7 @@ refused with a ValueError rather than emulated: emulated bf16 is slower than
 float32, and oneDNN has no bf16 LSTM kernel for such CPUs at all.
 """
 
+import contextlib
 import functools
 import os
 import platform
@@ -90,9 +91,16 @@ def resolve_precision(precision, device):
     return precision
 
 
-def autocast(device, precision):
-    """Autocast context for forward passes: bf16 when ``precision == "bf16"``, else a no-op."""
-    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
+def autocast(device, precision, cache_enabled=True):
+    """Autocast context for forward passes: bf16 when ``precision == "bf16"``, else a no-op.
+
+    Inside one context autocast caches the bf16 copy of each weight, so a
+    context that spans optimiser steps (a whole training epoch) must pass
+    ``cache_enabled=False``: otherwise every forward pass reuses the copies
+    made before the first step and the network never changes.
+    """
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16",
+                          cache_enabled=cache_enabled)
 
 
 def memory_format(device, precision):
@@ -117,6 +125,23 @@ def default_loader_workers(device):
     """
     spare_core = (os.cpu_count() or 1) > torch.get_num_threads()
     return 1 if device.type == "cuda" or spare_core else 0
+
+
+@contextlib.contextmanager
+def seeded(seed, device):
+    """Run the block with torch's global generators seeded by ``seed``, then restore them.
+
+    Dropout and in-process augmentation draw from the global generator; forking
+    it keeps the caller's stream unchanged, so library code can be reproducible
+    without reseeding anyone else's draws. ``seed=None`` leaves the generators alone.
+    """
+    if seed is None:
+        yield
+        return
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
 
 
 def snapshot_state(module):

@@ -1,4 +1,12 @@
-"""Probes for Q2 (``cnn_image_transformations.py``, ``cnn.py``, ``cnn_trainer.py``)."""
+"""Probes for Q2 (``cnn_image_transformations.py``, ``cnn.py``, ``cnn_trainer.py``).
+
+They call the submission only through the course's skeleton: ``Trainer(model,
+trainset, testset, device=...)``, ``tune()``, ``run_epoch(total, correct,
+running_loss, data_iterator, train)``, ``get_training_history()``,
+``predict(testloader)`` and the ``criterion`` / ``optimizer`` attributes that
+the course's ``train()`` sets. No keyword or attribute of this project's
+reference is needed.
+"""
 
 import numpy as np
 
@@ -6,6 +14,11 @@ from . import inputs
 
 AUGMENT_DRAWS = 40
 IMAGE_SIZE = 84
+# Three equal batches, so a running loss summed per batch (the course's
+# convention) and one summed per image differ by a known factor.
+RUN_EPOCH_IMAGES, RUN_EPOCH_BATCH = 48, 16
+# The notebook's test loader.
+TEST_BATCH = 32
 
 
 def image():
@@ -60,32 +73,60 @@ def model():
 
 
 def run_epoch():
+    """Call the submitted ``run_epoch`` once in evaluation and once in training.
+
+    Only the course's API is used: the constructor's positional arguments
+    and ``device``, and the ``criterion`` and ``optimizer`` attributes that the
+    course's ``train()`` sets before it calls ``run_epoch``. The mode switches
+    that ``train()`` makes around each call are made here too.
+    """
     import torch
     from cnn import CNN
     from cnn_image_transformations import TransformedDataset, create_testing_transformations
     from cnn_trainer import Trainer
 
     torch.manual_seed(0)
-    x = inputs.rng(31).integers(0, 256, size=(48, IMAGE_SIZE, IMAGE_SIZE), dtype=np.uint8)
-    y = np.arange(48) % 4
+    x = inputs.rng(31).integers(0, 256, size=(RUN_EPOCH_IMAGES, IMAGE_SIZE, IMAGE_SIZE),
+                                dtype=np.uint8)
+    y = np.arange(RUN_EPOCH_IMAGES) % 4
     data = TransformedDataset(x, y, transform=create_testing_transformations())
-    trainer = Trainer(CNN(), data, data, device="cpu", precision="fp32")
-    trainer.optimizer = torch.optim.Adamax(trainer.net.parameters(), lr=0.01)
-    trainer.scheduler = torch.optim.lr_scheduler.ExponentialLR(trainer.optimizer, gamma=0.9)
-    loader = torch.utils.data.DataLoader(data, batch_size=16)
-    before = [p.detach().clone() for p in trainer.net.parameters()]
-    eval_loss, eval_acc = trainer.run_epoch(loader, train=False)
-    changed_eval = any(not torch.equal(a, b) for a, b in zip(before, trainer.net.parameters()))
-    trainer.net.eval()
+    net = CNN()
+    trainer = Trainer(net, data, data, device="cpu")
+    trainer.criterion = torch.nn.CrossEntropyLoss()
+    trainer.optimizer = torch.optim.Adamax(net.parameters(), lr=0.01)
+    loader = torch.utils.data.DataLoader(data, batch_size=RUN_EPOCH_BATCH)
+    before = [p.detach().clone() for p in net.parameters()]
+    net.eval()
     with torch.no_grad():
-        logits = trainer.net(data.data)
-    train_loss, train_acc = trainer.run_epoch(loader, train=True)
-    changed_train = any(not torch.equal(a, b) for a, b in zip(before, trainer.net.parameters()))
-    return {"eval": [float(eval_loss), float(eval_acc)],
-            "probe": [torch.nn.functional.cross_entropy(logits, data.targets).item(),
-                      (logits.argmax(1) == data.targets).float().mean().item()],
-            "train": [float(train_loss), float(train_acc)],
+        logits = net(torch.stack([data[i][0] for i in range(len(data))]))
+        evaluated = trainer.run_epoch(0, 0, 0.0, loader, train=False)
+    changed_eval = any(not torch.equal(a, b) for a, b in zip(before, net.parameters()))
+    net.train()
+    trained = trainer.run_epoch(0, 0, 0.0, loader, train=True)
+    changed_train = any(not torch.equal(a, b) for a, b in zip(before, net.parameters()))
+    labels = torch.as_tensor(y)
+    return {"eval": [float(v) for v in evaluated], "train": [float(v) for v in trained],
+            "probe_loss": torch.nn.functional.cross_entropy(logits, labels).item(),
+            "probe_correct": int((logits.argmax(1) == labels).sum()),
             "changed_eval": changed_eval, "changed_train": changed_train}
+
+
+def _device():
+    """The notebook's choice: CUDA when present, else the CPU (as a string, like the course)."""
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def test_loader():
+    """The notebook's test loader over the submitted testing pipeline, in file order."""
+    import torch
+    from cnn_image_transformations import TransformedDataset, create_testing_transformations
+    from utilities.utils import get_mri_dataset
+
+    _, _, x_test, y_test = get_mri_dataset()
+    testset = TransformedDataset(x_test, y_test, transform=create_testing_transformations())
+    return torch.utils.data.DataLoader(testset, batch_size=TEST_BATCH, shuffle=False)
 
 
 def tuned_trainer():
@@ -94,31 +135,28 @@ def tuned_trainer():
     Returns
     -------
     trainer : cnn_trainer.Trainer
-        After ``tune()``, holding the weights it kept.
+        After ``tune()``.
     best : float
-        What ``tune()`` returned.
+        The best validation accuracy in its training history.
     """
     from cnn import CNN
     from cnn_image_transformations import (TransformedDataset, create_testing_transformations,
                                            create_training_transformations)
     from cnn_trainer import Trainer
-    from utilities.runtime import select_device
     from utilities.utils import get_mri_dataset
 
     x_train, y_train, x_test, y_test = get_mri_dataset()
     trainset = TransformedDataset(x_train, y_train, transform=create_training_transformations())
     testset = TransformedDataset(x_test, y_test, transform=create_testing_transformations())
-    trainer = Trainer(CNN(), trainset, testset, device=select_device())
-    return trainer, trainer.tune()
+    trainer = Trainer(CNN(), trainset, testset, device=_device())
+    trainer.tune()
+    return trainer, max(map(float, trainer.get_training_history()[3]), default=0.0)
 
 
 def training_summary(trainer):
     """What the 2.1.3-2.1.5 checks read: the four history curves and the test predictions."""
-    import torch
-
     history = trainer.get_training_history()
-    loader = torch.utils.data.DataLoader(trainer.testset, batch_size=256)
-    _, predicted, _ = trainer.predict(loader)
+    _, predicted, _ = trainer.predict(test_loader())
     return {"history": [list(map(float, h)) for h in history], "predicted": predicted}
 
 
