@@ -19,6 +19,7 @@ from . import expected as expected_values
 from . import table
 from .checks_q1 import summarise_run
 from .compare import JobFailed
+from .course_imports import COURSE_IMPORTS
 from .paths import PROBES_DIR, SOURCE_ROOT, SUBMISSION_FILES, TEMPLATES_DIR
 from .release import write_stubs
 from .sandbox import JobResult, Limits, hide_from_jobs, run_job
@@ -40,6 +41,7 @@ def find_submitted(submission_dir):
 
 
 def _imports(text):
+    """The names ``text`` imports, one "import x" / "from m import x" string each."""
     names = set()
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.Import):
@@ -51,13 +53,15 @@ def _imports(text):
 
 
 def import_notes(name, submitted, template):
-    """Messages about imports in ``submitted`` that ``template`` does not have."""
+    """Messages about imports in ``submitted`` that neither ``template`` nor the course's
+    skeleton of file ``name`` has."""
     try:
-        extra = _imports(submitted) - _imports(template)
+        allowed = _imports(template) | _imports("\n".join(COURSE_IMPORTS.get(name, ())))
+        extra = _imports(submitted) - allowed
     except SyntaxError as e:
         return [f"{name}: could not be parsed ({e.msg}, line {e.lineno})"]
-    return [f"{name}: adds an import the template does not have: {s} (adding imports is not "
-            "allowed)" for s in sorted(extra)]
+    return [f"{name}: adds an import the course template does not have: {s} (adding imports "
+            "is not allowed)" for s in sorted(extra)]
 
 
 def _templates(scratch):

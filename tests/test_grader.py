@@ -1,9 +1,11 @@
 """Tests of the autograder and the student release (grader/, SPEC section 9).
 
-Cost plan (CI budget about 5 minutes): the reference is graded once per
+Cost plan (CI budget about 8 minutes): the reference is graded once per
 session for every item (four Q1 trainings; its CNN items read the session's
 one ``tune()`` from conftest.py); each variant's total is derived from that
-one run. A mutant or adversarial submission is graded only on the items that
+one run. The course-style submission is graded once on every item; its own
+CNN is lean, so its training costs about a third of the reference's. A
+mutant or adversarial submission is graded only on the items that
 declare a dependency on a file it changed, less those that train the CNN; its
 other items are, by that declaration, identical to the reference's. When
 grader/expected.json is stale (a reference module changed), fresh expected
@@ -99,6 +101,31 @@ def test_reference_gets_full_marks(reference_graded, variant):
     assert not any(notes.values())  # no import warnings for the reference
 
 
+@pytest.fixture(scope="module")
+def course_style_graded(tmp_path_factory, expected_file):
+    """Every item of the submission in grader_fixtures/course_style, graded once.
+
+    Its files were written against the course's skeleton, independently of our
+    reference, the way a course student writes them: only the course's
+    calls, attributes and imports reach the grader.
+    """
+    submission = tmp_path_factory.mktemp("course_style")
+    for path in (FIXTURES / "course_style").glob("*.py"):
+        shutil.copy(path, submission / path.name)
+    assert sorted(p.name for p in submission.iterdir()) == sorted(SUBMISSION_FILES)
+    return grade(submission, ALL_ITEMS, expected_values.load(expected_file))
+
+
+@pytest.mark.parametrize("variant", table.VARIANTS)
+def test_course_style_submission_gets_full_marks(course_style_graded, variant):
+    graded, notes = course_style_graded
+    results = report(graded, variant, notes, 0.0)
+    failed = {t["number"]: t["output"] for t in results["tests"] if t["score"] != t["max_score"]}
+    assert not failed
+    assert results["score"] == pytest.approx(table.TOTALS[variant])
+    assert not any(notes.values()), notes  # the course template's imports are allowed
+
+
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
 def test_mutant_loses_exactly_its_items(tmp_path, mutant, reference_graded, expected_file):
     submission = _mutant_submission(tmp_path / "submission", mutant)
@@ -128,7 +155,7 @@ def test_training_grades_do_not_depend_on_the_thread_count(tmp_path, expected_fi
         graded, _ = grade(submission, numbers, expected, threads=threads)
         scores[threads] = {n: graded[n]["fraction"] for n in numbers}
     assert scores[1] == scores[2]
-    assert scores[1]["1.2.1"] == 0 and scores[1]["1.3"] == 1
+    assert scores[1]["1.2.1"] == 0 and scores[1]["1.3"] == pytest.approx(2 / 3)
 
 
 def test_empty_submission_scores_zero(tmp_path, expected_file):
@@ -146,6 +173,15 @@ def test_added_import_is_reported(tmp_path, expected_file):
     graded, notes = grade(submission, ["3.3.1"], expected_values.load(expected_file))
     assert graded["3.3.1"]["fraction"] == 1
     assert "import scipy.linalg" in graded["3.3.1"]["output"]
+
+
+def test_course_template_imports_are_not_reported(tmp_path, expected_file):
+    # Our reference svm.py does not need SVC; the course's skeleton imports it.
+    submission = _copy_reference(tmp_path / "submission")
+    text = (submission / "svm.py").read_text()
+    (submission / "svm.py").write_text("from sklearn.svm import SVC\n" + text)
+    graded, notes = grade(submission, ["3.3.1"], expected_values.load(expected_file))
+    assert graded["3.3.1"]["fraction"] == 1 and not notes["svm.py"]
 
 
 @pytest.fixture(scope="module")

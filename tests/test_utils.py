@@ -9,8 +9,11 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import requests
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import MinMaxScaler, OneHotEncoder
 
 from utilities import mri_preprocessing, utils
 
@@ -33,64 +36,77 @@ def snapshot(folder):
 # ---------------------------------------------------------------- housing
 
 
-@pytest.mark.parametrize("n_samples", [utils.HOUSING_SUBSET, 500, None])
-def test_housing_shapes_dtypes_and_one_hot(n_samples):
-    x_train, y_train, x_test, y_test = utils.get_housing_dataset(n_samples=n_samples)
-    n_total = HOUSING_ROWS if n_samples is None else n_samples
-    assert len(x_train) + len(x_test) == n_total
-    assert len(x_test) == pytest.approx(0.2 * n_total, abs=1)
+def course_housing_pipeline(n_samples):
+    """The course's housing pipeline, rebuilt here with pandas and scikit-learn.
+
+    scikit-learn's fetch_california_housing builds its eight features from the
+    StatLib columns like this (rooms, bedrooms and occupancy per household,
+    value in $100,000s); the steps after it are the course's.
+    """
+    raw = pd.read_csv(utils.HOUSING_FILE)
+    households = raw["households"]
+    features = pd.DataFrame({
+        "MedInc": raw["median_income"], "HouseAge": raw["housing_median_age"],
+        "AveRooms": raw["total_rooms"] / households, "AveBedrms": raw["total_bedrooms"] / households,
+        "Population": raw["population"], "AveOccup": raw["population"] / households,
+        "Latitude": raw["latitude"], "Longitude": raw["longitude"],
+    }).to_numpy()
+    target = raw["median_house_value"].to_numpy() / 100000.0
+    keep = np.random.RandomState(seed=3).permutation(len(target))[:n_samples]
+    x, target = features[keep], target[keep]
+    by_value = np.argsort(target)
+    x = x[by_value]
+    labels = np.zeros(len(x), dtype=int)
+    labels[len(x) // 3:] = 1
+    labels[2 * (len(x) // 3):] = 2
+    y = OneHotEncoder(sparse_output=False).fit_transform(labels[:, None])
+    x_train, x_test, y_train, y_test = train_test_split(x, y, random_state=1)
+    scaler = MinMaxScaler().fit(x_train)
+    return scaler.transform(x_train), y_train, scaler.transform(x_test), y_test
+
+
+@pytest.mark.parametrize("n_samples", [utils.HOUSING_SUBSET, 1000])
+def test_housing_is_the_course_pipeline(n_samples):
+    ours = utils.get_housing_dataset(n_samples=n_samples)
+    for a, b, name in zip(ours, course_housing_pipeline(n_samples),
+                          ("x_train", "y_train", "x_test", "y_test")):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
+def test_housing_default_is_the_courses_500_rows():
+    x_train, y_train, x_test, y_test = utils.get_housing_dataset()
+    assert x_train.shape == (375, 8) and x_test.shape == (125, 8)
     for x, y in ((x_train, y_train), (x_test, y_test)):
-        assert x.dtype == np.float64 and x.shape == (len(y), len(utils.HOUSING_FEATURES))
-        assert y.dtype == np.float64 and y.shape == (len(x), 3)
-        assert set(np.unique(y)) == {0.0, 1.0}
+        assert x.dtype == np.float64 and y.dtype == np.float64 and y.shape == (len(x), 3)
         np.testing.assert_array_equal(y.sum(axis=1), 1.0)
-        assert np.isfinite(x).all()
+        assert set(np.unique(y)) == {0.0, 1.0}
+    # 166 + 166 + 168 rows by house value, shared out by the split.
+    np.testing.assert_array_equal(y_train.sum(axis=0) + y_test.sum(axis=0), [166, 166, 168])
 
 
-@pytest.mark.parametrize("n_samples", [utils.HOUSING_SUBSET, None])
-def test_housing_three_balanced_classes(n_samples):
-    _, y_train, _, y_test = utils.get_housing_dataset(n_samples=n_samples)
-    for y in (y_train, y_test):
-        counts = y.sum(axis=0)
-        # Terciles plus a stratified split give a third per class, up to the few
-        # rows whose house value ties with a tercile edge.
-        np.testing.assert_allclose(counts / len(y), 1 / 3, atol=0.002)
+def test_housing_all_rows_on_request():
+    x_train, y_train, x_test, y_test = utils.get_housing_dataset(n_samples=None)
+    assert len(x_train) + len(x_test) == HOUSING_ROWS
+    np.testing.assert_array_equal(y_train.sum(axis=0) + y_test.sum(axis=0), [6880, 6880, 6880])
 
 
-def test_housing_standardised_with_train_statistics():
-    x_train, _, x_test, _ = utils.get_housing_dataset(n_samples=None)
-    np.testing.assert_allclose(x_train.mean(axis=0), 0.0, atol=1e-10)
-    np.testing.assert_allclose(x_train.std(axis=0), 1.0, rtol=1e-10)
-    # Test statistics only come out near 0/1; exactly 0/1 would mean they were used.
-    assert np.abs(x_test.mean(axis=0)).max() > 1e-3
+def test_housing_scaled_with_the_training_rows_only():
+    x_train, _, x_test, _ = utils.get_housing_dataset()
+    np.testing.assert_array_equal(x_train.min(axis=0), 0.0)
+    np.testing.assert_allclose(x_train.max(axis=0), 1.0, rtol=1e-15)
+    # Scaled by the training range, some test values fall outside [0, 1].
+    assert x_test.min() < 0 or x_test.max() > 1
 
 
-def test_housing_test_rows_do_not_influence_standardisation(monkeypatch):
-    """Shift every raw test row by 1e6: the train arrays must not change at all."""
-    reference = utils.get_housing_dataset(n_samples=None)
-    real_split = utils.train_test_split
-
-    def split_with_shifted_test_rows(*arrays, **kwargs):
-        x_train, x_test, *rest = real_split(*arrays, **kwargs)
-        return [x_train, x_test + 1e6, *rest]
-
-    monkeypatch.setattr(utils, "train_test_split", split_with_shifted_test_rows)
-    shifted = utils.get_housing_dataset(n_samples=None)
-    np.testing.assert_array_equal(shifted[0], reference[0])
-    np.testing.assert_array_equal(shifted[1], reference[1])
-    assert np.all(shifted[2] > reference[2])
+def test_housing_leaves_the_global_rng_alone():
+    np.random.seed(11)
+    before = np.random.random()
+    np.random.seed(11)
+    utils.get_housing_dataset()
+    assert np.random.random() == before
 
 
-def test_housing_seed_controls_the_split():
-    first = utils.get_housing_dataset(seed=3)
-    again = utils.get_housing_dataset(seed=3)
-    other = utils.get_housing_dataset(seed=4)
-    for a, b in zip(first, again):
-        np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(first[0], other[0])
-
-
-@pytest.mark.parametrize("n_samples", [0, 9, HOUSING_ROWS + 1])
+@pytest.mark.parametrize("n_samples", [0, 11, HOUSING_ROWS + 1])
 def test_housing_rejects_bad_subset_size(n_samples):
     with pytest.raises(ValueError, match=f"got {n_samples}"):
         utils.get_housing_dataset(n_samples=n_samples)
@@ -269,40 +285,201 @@ def test_head_crop_ignores_thin_marks():
     assert mri_preprocessing.head_crop_box(blank) == (slice(0, 30), slice(0, 40))
 
 
+def direct_bilateral(gray, radius, sigma_color, sigma_space):
+    """OpenCV's bilateral filter written pixel by pixel, as its documentation states it."""
+    height, width = gray.shape
+
+    def reflect_101(i, n):  # OpenCV's BORDER_REFLECT_101: ... 2 1 | 0 1 2 ... n-1 | n-2 ...
+        return -i if i < 0 else 2 * (n - 1) - i if i >= n else i
+
+    out = np.empty_like(gray)
+    for y in range(height):
+        for x in range(width):
+            centre = float(gray[y, x])
+            numerator = denominator = 0.0
+            for dy in range(-radius, radius + 1):
+                for dx in range(-radius, radius + 1):
+                    if np.hypot(dy, dx) > radius:  # OpenCV's circular window
+                        continue
+                    value = float(gray[reflect_101(y + dy, height), reflect_101(x + dx, width)])
+                    weight = (np.exp(-(dy * dy + dx * dx) / (2 * sigma_space**2))
+                              * np.exp(-(value - centre) ** 2 / (2 * sigma_color**2)))
+                    numerator += weight * value
+                    denominator += weight
+            out[y, x] = round(numerator / denominator)  # Python rounds ties to even, like cvRound
+    return out
+
+
+@pytest.mark.parametrize("diameter, sigma_color, sigma_space",
+                         [(2, 50, 50), (5, 20, 3), (3, 200, 1)])
+def test_bilateral_filter_matches_the_direct_definition(diameter, sigma_color, sigma_space):
+    gray = np.random.default_rng(diameter).integers(0, 256, (9, 11), dtype=np.uint8)
+    gray[:, :4] = 40  # a flat region beside an edge
+    out = mri_preprocessing.bilateral_filter(gray, diameter, sigma_color, sigma_space)
+    expected = direct_bilateral(gray, max(diameter // 2, 1), sigma_color, sigma_space)
+    assert out.dtype == np.uint8
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_bilateral_filter_keeps_flat_images_and_strong_edges():
+    flat = np.full((6, 7), 93, dtype=np.uint8)
+    np.testing.assert_array_equal(mri_preprocessing.bilateral_filter(flat), flat)
+    # A 200-level step is ~4 sigma_color: the far side gets a weight of e^-8.
+    edge = np.zeros((6, 8), dtype=np.uint8)
+    edge[:, 4:] = 200
+    np.testing.assert_array_equal(mri_preprocessing.bilateral_filter(edge), edge)
+
+
+@pytest.mark.parametrize("shape", [(512, 392), (37, 150), (84, 84), (20, 30)])
+def test_resize_matches_torch_bilinear_without_antialiasing(shape):
+    torch = pytest.importorskip("torch")
+    gray = np.random.default_rng(shape[0]).integers(0, 256, shape, dtype=np.uint8)
+    out = mri_preprocessing.resize_bilinear(gray, 84)
+    # torch's align_corners=False mapping is OpenCV's INTER_LINEAR mapping
+    # (pixel centres to pixel centres, edge pixels repeated).
+    reference = torch.nn.functional.interpolate(
+        torch.from_numpy(gray).double()[None, None], size=(84, 84), mode="bilinear",
+        align_corners=False, antialias=False)[0, 0].numpy()
+    assert out.shape == (84, 84) and out.dtype == np.uint8
+    # Each output is the interpolated value rounded: within half a grey level
+    # (plus float64 noise, which decides ties differently in the two orders of summation).
+    np.testing.assert_array_less(np.abs(out - reference), 0.5 + 1e-9)
+
+
+def test_course_pipeline_crops_sixty_pixels_from_each_side():
+    gray = np.zeros((100, 300), dtype=np.uint8)
+    gray[:, :60] = gray[:, -60:] = 255  # only the cut-off margins are bright
+    assert mri_preprocessing.course_preprocess(gray).max() == 0
+    gray[:, 60] = 255  # the first kept column
+    assert mri_preprocessing.course_preprocess(gray)[:, 0].min() > 0
+    with pytest.raises(ValueError, match=r"wider than 121 pixels.*crop='head'"):
+        mri_preprocessing.course_preprocess(np.zeros((200, 121), dtype=np.uint8))
+
+
+def test_sample_image_follows_the_course_steps():
+    torch = pytest.importorskip("torch")
+    from PIL import Image
+
+    path = SAMPLE_DIR / "Training" / "notumor" / "Tr-no_0010.jpg"  # 225x225 RGB JPEG
+    with Image.open(path) as image:
+        gray = mri_preprocessing.read_grayscale(image)
+    with Image.open(path) as image:
+        pixels = mri_preprocessing.preprocess_image(image)
+        # The stored luma and luma recomputed from decoded RGB agree to JPEG rounding.
+        recomputed = np.asarray(image.convert("L"), dtype=np.int16)
+    assert gray.shape == (225, 225) and np.abs(gray - recomputed).max() <= 2
+    side = mri_preprocessing.COURSE_SIDE_CROP
+    filtered = direct_bilateral(gray[:, side:-side], radius=1, sigma_color=50, sigma_space=50)
+    expected = torch.nn.functional.interpolate(
+        torch.from_numpy(filtered).double()[None, None], size=(84, 84), mode="bilinear",
+        align_corners=False, antialias=False)[0, 0].numpy()
+    np.testing.assert_array_less(np.abs(pixels - expected), 0.5 + 1e-9)
+
+
+@pytest.mark.filterwarnings("ignore:No Testing/ folder")
+def test_head_crop_option_is_recorded_and_differs(tmp_path):
+    course = mri_preprocessing.build_mri_npz(SAMPLE_DIR, tmp_path / "course.npz", processes=1)
+    head = mri_preprocessing.build_mri_npz(SAMPLE_DIR, tmp_path / "head.npz", processes=1,
+                                           crop="head")
+    with np.load(course) as a, np.load(head) as b:
+        assert str(a["crop"]) == "course" and str(b["crop"]) == "head"
+        assert not np.array_equal(a["x_train"], b["x_train"])
+    with pytest.raises(ValueError, match=r"crop must be one of \('course', 'head'\)"):
+        mri_preprocessing.build_mri_npz(SAMPLE_DIR, tmp_path / "x.npz", crop="centre")
+
+
+def test_shipped_mri_is_the_course_pipeline(shipped_mri):
+    assert str(shipped_mri["crop"]) == "course"
+
+
+@pytest.mark.filterwarnings("ignore:No Testing/ folder")
+def test_loader_builds_and_checks_the_requested_crop(tmp_path):
+    npz_path = tmp_path / "head.npz"
+    x_head = utils.get_mri_dataset(npz_path=npz_path, raw_dir=SAMPLE_DIR, crop="head")[0]
+    x_course = utils.get_mri_dataset(npz_path=tmp_path / "course.npz", raw_dir=SAMPLE_DIR)[0]
+    assert x_head.shape == x_course.shape == (8, 84, 84)
+    with pytest.raises(ValueError, match=r"holds crop='head' images, but crop='course'.*--crop"):
+        utils.get_mri_dataset(npz_path=npz_path, raw_dir=SAMPLE_DIR)
+
+
 # ---------------------------------------------------------------- text
+
+# The course notebook's printed vocabulary map (Q4 "Data Preparation").
+COURSE_VOCAB = " !,-.135:;?abcdefghijklmnopqrstuvwxyz"
 
 
 def test_text_windows_on_a_hand_checkable_string():
     data = utils.preprocess_text_data("ab Ca'b", sequence_len=3)
-    # Cleaned "ab cab": vocab [" ", "a", "b", "c"] -> codes 1 2 0 3 1 2.
-    assert data["text"] == "ab cab"
-    assert data["vocab"] == [" ", "a", "b", "c"] and data["vocab_size"] == 4
-    assert data["x"].tolist() == [[1, 2, 0], [2, 0, 3], [0, 3, 1]]
-    assert data["y"].tolist() == [[3], [1], [2]]
-    assert data["x"].dtype == np.int64 and data["y"].dtype == np.int64
-    assert data["indices_char"] == {0: " ", 1: "a", 2: "b", 3: "c"}
-    assert data["char_indices"] == {" ": 0, "a": 1, "b": 2, "c": 3}
+    # Cleaned "ab ca'b": vocab [" ", "'", "a", "b", "c"] -> codes 2 3 0 4 2 1 3.
+    assert data["text"] == "ab ca'b"
+    assert data["vocab"] == [" ", "'", "a", "b", "c"] and data["vocab_size"] == 5
+    assert data["x"].tolist() == [[2, 3, 0], [3, 0, 4], [0, 4, 2], [4, 2, 1]]
+    assert data["y"].tolist() == [[4], [2], [1], [3]]
+    assert data["x"].dtype == np.float32 and data["y"].dtype == np.float32
+    assert data["indices_char"] == {0: " ", 1: "'", 2: "a", 3: "b", 4: "c"}
+    assert data["char_indices"] == {" ": 0, "'": 1, "a": 2, "b": 3, "c": 4}
     assert data["sequence_len"] == 3
 
 
-def test_text_step_and_gutenberg_markers():
-    text = (
-        "Licence 1533\n*** START OF THE PROJECT GUTENBERG EBOOK MACBETH ***\n"
-        "Fair  is\n\nFOUL.\n*** END OF THE PROJECT GUTENBERG EBOOK MACBETH ***\nfooter"
-    )
-    data = utils.preprocess_text_data(text, sequence_len=4, step=3)
+@pytest.mark.parametrize("raw, cleaned", [
+    ("Fair  is\r\n\tFOUL", "fair is foul"),  # lower case, whitespace runs collapse
+    ("line one\nline two", "line one line two"),  # newlines are whitespace too
+    ("Tartar\u2019s [lips] & #1533_", "tartars lips 1533"),  # outside the kept set: dropped
+    ("\"Yes;\" 'no': x-ray", "\"yes;\" 'no': x-ray"),  # quotes, ; : - are kept
+    ("What?? No!!! Well.. so,,", "what? no! well. so,"),  # doubled . , ! ? collapse
+    ("hail , brave friend ! go", "hail, brave friend! go"),  # no space before punctuation
+    ("captivity.\u2014Hail,friend;so:be", "captivity. hail, friend; so: be"),  # one space after
+    ("  a \u2014 b  ", "a b"),  # a dropped dash leaves no double space; ends stripped
+])
+def test_clean_text_rules(raw, cleaned):
+    assert utils.clean_text(raw) == cleaned
+
+
+def test_text_step():
+    data = utils.preprocess_text_data("Fair  is\n\nFOUL.", sequence_len=4, step=3)
     assert data["text"] == "fair is foul."
-    decoded = ["".join(data["indices_char"][i] for i in row) for row in data["x"]]
+    decoded = ["".join(data["indices_char"][int(i)] for i in row) for row in data["x"]]
     assert decoded == ["fair", "r is", "s fo"]
-    assert [data["indices_char"][i] for i in data["y"][:, 0]] == [" ", " ", "u"]
+    assert [data["indices_char"][int(i)] for i in data["y"][:, 0]] == [" ", " ", "u"]
 
 
-def test_macbeth_figures():
+def test_macbeth_course_part_reproduces_the_course_corpus():
     data = utils.preprocess_text_data(utils.load_macbeth_text())
-    # Text between the Gutenberg START/END markers only; see data/README.md for
-    # why these differ from the seed's 102,176 / 37 / (102146, 30).
-    assert len(data["text"]) == 102_011 and data["vocab_size"] == 34
-    assert data["x"].shape == (101_981, 30) and data["y"].shape == (101_981, 1)
+    # The course notebook printed 102176 characters, this vocabulary and (102146, 30).
+    assert len(data["text"]) == 102_176
+    assert "".join(data["vocab"]) == COURSE_VOCAB
+    assert data["char_indices"] == {c: i for i, c in enumerate(COURSE_VOCAB)}
+    assert data["x"].shape == (102_146, 30) and data["y"].shape == (102_146, 1)
+    codes = np.array([COURSE_VOCAB.index(c) for c in data["text"]])
+    windows = np.lib.stride_tricks.sliding_window_view(codes, 31)  # (S, 31): window + target
+    np.testing.assert_array_equal(data["x"], windows[:, :30])
+    np.testing.assert_array_equal(data["y"][:, 0], windows[:, 30])
+    # Its opening and the prompt of the course's generation example.
+    assert data["text"].startswith("cover macbeth by william shakespeare contents act i scene i.")
+    assert "and tartars lips, finger of bi" in data["text"]
+
+
+def test_macbeth_play_part_is_the_course_corpus_without_the_footer_words():
+    course = utils.clean_text(utils.load_macbeth_text())
+    play = utils.clean_text(utils.load_macbeth_text(part="play"))
+    assert len(play) == 102_102 and "".join(sorted(set(play))) == COURSE_VOCAB.replace("135", "")
+    assert course == play + " end of the project gutenberg ebook macbeth this file should be named 1533"
+
+
+def test_only_the_footer_file_name_can_supply_the_course_digits():
+    # The course's vocabulary has the digits 1, 3, 5 and no other; the play has none.
+    # Walking outwards from the play, the first digits met are "8" before it
+    # ("UTF-8" in the header) and "1533" then "0" after it ("1533-0.txt"). So a
+    # stretch of the file holding the whole play has exactly {1, 3, 5} only if it
+    # starts after "UTF-8" and ends between "1533" and "-0": the course part.
+    raw = utils.MACBETH_FILE.read_text(encoding="utf-8-sig")
+    start, end = utils.GUTENBERG_START.search(raw), utils.GUTENBERG_END.search(raw)
+    assert not any(c.isdigit() for c in raw[start.end():end.start()])
+    before = [c for c in reversed(raw[:start.start()]) if c.isdigit()]
+    after = [c for c in raw[end.end():] if c.isdigit()]
+    assert before[0] == "8"
+    assert after[:5] == ["1", "5", "3", "3", "0"]
+    assert utils.load_macbeth_text().endswith("should be named 1533")
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t", None])
@@ -321,6 +498,21 @@ def test_text_window_not_shorter_than_text_is_rejected(sequence_len):
 def test_text_bad_window_or_step(sequence_len, step):
     with pytest.raises(ValueError, match="must be >= 1"):
         utils.preprocess_text_data("macbeth", sequence_len=sequence_len, step=step)
+
+
+def test_macbeth_part_errors(tmp_path):
+    with pytest.raises(ValueError, match=r"part must be one of \('course', 'play'\)"):
+        utils.load_macbeth_text(part="all")
+    plain = tmp_path / "plain.txt"
+    plain.write_text("When shall we three meet again?")
+    with pytest.raises(ValueError, match="no Project Gutenberg START/END markers"):
+        utils.load_macbeth_text(plain)
+    no_footer = tmp_path / "no_footer.txt"
+    no_footer.write_text("*** START OF THE PROJECT GUTENBERG EBOOK X ***\nplay\n"
+                         "*** END OF THE PROJECT GUTENBERG EBOOK X ***\n")
+    with pytest.raises(ValueError, match="use part='play'"):
+        utils.load_macbeth_text(no_footer)
+    assert utils.load_macbeth_text(no_footer, part="play") == "\nplay\n"
 
 
 def test_macbeth_missing_offline_names_file_and_fix(tmp_path, monkeypatch):
