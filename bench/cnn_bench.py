@@ -5,6 +5,9 @@ Run from the repository root::
     .venv/bin/python -m bench.cnn_bench                    # full measurement
     .venv/bin/python -m bench.cnn_bench --repeats 1        # quicker look
     .venv/bin/python -m bench.cnn_bench --seeds 0 1 2 3    # tune() spread over seeds
+    .venv/bin/python -m bench.cnn_bench --crop head --npz /tmp/head.npz --repeats 0
+                                     # tune() on the head-cropped scans (built first with
+                                     # scripts/build_mri_data.py --crop head --out /tmp/head.npz)
 
 Prints, in this order:
 
@@ -40,7 +43,7 @@ from cnn_image_transformations import (
 from cnn_trainer import Trainer
 from bench.machine import describe
 from utilities.runtime import autocast, cpu_has_native_bf16, default_loader_workers, select_device
-from utilities.utils import MRI_CLASSES, get_mri_dataset, get_mri_leak_free_mask
+from utilities.utils import MRI_CLASSES, MRI_FILE, get_mri_dataset, get_mri_leak_free_mask
 
 
 # Prediction stores no activations, so larger batches amortise per-batch overhead.
@@ -62,11 +65,11 @@ def run_tune(trainset, testset, seed):
     return trainer, time.perf_counter() - start
 
 
-def accuracy_on_test_set(trainer, testset):
+def accuracy_on_test_set(trainer, testset, npz_path):
     """Accuracy of ``trainer``'s weights on the full test set and on its leak-free subset."""
     _, predicted, true = trainer.predict(DataLoader(testset, batch_size=EVAL_BATCH_SIZE))
     correct = (predicted == true).numpy()
-    leak_free = get_mri_leak_free_mask()
+    leak_free = get_mri_leak_free_mask(npz_path)
     return correct.mean(), correct[leak_free].mean(), int(leak_free.sum())
 
 
@@ -101,9 +104,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3, help="timed epochs per configuration")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--crop", choices=("course", "head"), default="course",
+                        help="which preprocessing of the scans to train on")
+    parser.add_argument("--npz", default=MRI_FILE,
+                        help="arrays built with that crop (scripts/build_mri_data.py --crop)")
     args = parser.parse_args()
 
-    x_train, y_train, x_test, y_test = get_mri_dataset(MRI_CLASSES)
+    x_train, y_train, x_test, y_test = get_mri_dataset(MRI_CLASSES, npz_path=args.npz,
+                                                       crop=args.crop)
     trainset = TransformedDataset(x_train, y_train, create_training_transformations())
     testset = TransformedDataset(x_test, y_test, create_testing_transformations())
     print(describe())
@@ -112,7 +120,7 @@ def main():
     runs = []
     for seed in args.seeds:
         trainer, wall = run_tune(trainset, testset, seed)
-        full, leak_free, n_leak_free = accuracy_on_test_set(trainer, testset)
+        full, leak_free, n_leak_free = accuracy_on_test_set(trainer, testset, args.npz)
         runs.append((wall, max(trainer.test_accuracy_per_epoch), full, leak_free))
         print(f"tune() seed {seed}: num_epochs {trainer.num_epochs}, batch_size "
               f"{trainer.batch_size}, init_lr {trainer.init_lr}, device {trainer.device}, "
@@ -127,6 +135,8 @@ def main():
         print(f"over seeds {args.seeds}: {label} median {statistics.median(values):.3f}, "
               f"min {min(values):.3f}, max {max(values):.3f}")
 
+    if args.repeats < 1:
+        return
     batch_size = trainer.batch_size
     configurations = epoch_configurations()
     timings = {label: [] for label, _, _ in configurations}
