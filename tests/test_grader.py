@@ -91,14 +91,18 @@ def test_points_table_sums_to_course_totals():
     assert len({i.number for i in table.ITEMS}) == len(table.ITEMS)
 
 
-@pytest.mark.parametrize("variant", table.VARIANTS)
-def test_reference_gets_full_marks(reference_graded, variant):
-    graded, notes = reference_graded
+def _assert_full_marks(graded, notes, variant):
+    """Every item of ``variant`` at full points, the course total, and no import notes."""
     results = report(graded, variant, notes, 0.0)
     failed = {t["number"]: t["output"] for t in results["tests"] if t["score"] != t["max_score"]}
     assert not failed
     assert results["score"] == pytest.approx(table.TOTALS[variant])
-    assert not any(notes.values())  # no import warnings for the reference
+    assert not any(notes.values()), notes
+
+
+@pytest.mark.parametrize("variant", table.VARIANTS)
+def test_reference_gets_full_marks(reference_graded, variant):
+    _assert_full_marks(*reference_graded, variant)
 
 
 @pytest.fixture(scope="module")
@@ -118,12 +122,8 @@ def course_style_graded(tmp_path_factory, expected_file):
 
 @pytest.mark.parametrize("variant", table.VARIANTS)
 def test_course_style_submission_gets_full_marks(course_style_graded, variant):
-    graded, notes = course_style_graded
-    results = report(graded, variant, notes, 0.0)
-    failed = {t["number"]: t["output"] for t in results["tests"] if t["score"] != t["max_score"]}
-    assert not failed
-    assert results["score"] == pytest.approx(table.TOTALS[variant])
-    assert not any(notes.values()), notes  # the course template's imports are allowed
+    # No import notes either: the course template's imports are allowed.
+    _assert_full_marks(*course_style_graded, variant)
 
 
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.name)
