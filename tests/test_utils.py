@@ -164,6 +164,44 @@ def test_shipped_mri_test_in_train_and_leak_free_mask(shipped_mri):
     assert not mask[test_in_train].any()
 
 
+def _row_set(images):
+    return {image.tobytes() for image in images}
+
+
+def test_validation_split_is_disjoint_from_the_test_set_and_the_training_part(shipped_mri):
+    x_train, y_train = shipped_mri["x_train"], shipped_mri["y_train"]
+    x_fit, y_fit, x_val, y_val = utils.split_mri_validation(
+        x_train, y_train, shipped_mri["x_test"], fraction=0.1, seed=0)
+    # Every training image lands on exactly one side.
+    assert len(y_fit) + len(y_val) == len(y_train)
+    assert sorted(_row_set(x_fit) | _row_set(x_val)) == sorted(_row_set(x_train))
+    # No validation image has a byte-identical copy in the test set or in the training part,
+    # which also rules out the test images that duplicate training files (test_in_train).
+    assert not _row_set(x_val) & _row_set(shipped_mri["x_test"])
+    assert not _row_set(x_val) & _row_set(x_fit)
+    assert len(_row_set(x_val)) == len(x_val)
+    # Stratified: each class keeps its share of the training set, to one image.
+    expected = np.round(0.1 * np.bincount(y_train))
+    np.testing.assert_allclose(np.bincount(y_val), expected, atol=1)
+
+
+def test_validation_split_is_seeded_and_leaves_the_global_rng_alone(shipped_mri):
+    args = shipped_mri["x_train"], shipped_mri["y_train"], shipped_mri["x_test"]
+    np.random.seed(123)
+    before = np.random.get_state()[1].copy()
+    first = utils.split_mri_validation(*args, seed=1)
+    np.testing.assert_array_equal(np.random.get_state()[1], before)
+    np.testing.assert_array_equal(first[2], utils.split_mri_validation(*args, seed=1)[2])
+    assert not np.array_equal(first[2], utils.split_mri_validation(*args, seed=2)[2])
+
+
+@pytest.mark.parametrize("fraction", [0, 1, -0.1, 1.5])
+def test_validation_split_rejects_a_bad_fraction(fraction):
+    images = np.zeros((4, 2, 2), dtype=np.uint8)
+    with pytest.raises(ValueError, match=f"fraction must be between 0 and 1.*{fraction}"):
+        utils.split_mri_validation(images, np.zeros(4, dtype=np.int64), images, fraction=fraction)
+
+
 def test_mri_class_subset_is_relabelled_in_the_given_order(shipped_mri):
     x_train, y_train, x_test, y_test = utils.get_mri_dataset(["pituitary", "glioma"])
     assert np.bincount(y_train).tolist() == [MRI_TRAIN_COUNTS[3], MRI_TRAIN_COUNTS[0]]

@@ -8,6 +8,7 @@ and the tests work offline. Dimension letters used below:
 """
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -211,6 +212,52 @@ def get_mri_leak_free_mask(npz_path=MRI_FILE):
         mask = np.ones(len(arrays["y_test"]), dtype=bool)
         mask[arrays["test_in_train"]] = False
     return mask
+
+
+def split_mri_validation(x_train, y_train, x_test, fraction=0.1, seed=0):
+    """Hold out a stratified validation set from the training images, free of leaks.
+
+    Model selection (the best epoch) needs images that are neither trained on
+    nor part of the test set. Some scans occur more than once, so an image
+    goes to validation only if no identical copy exists elsewhere in the
+    training set or in the test set: choosing on the validation set then
+    never peeks at an image that is trained on or tested.
+
+    Parameters
+    ----------
+    x_train : ndarray of shape (N, H, W)
+    y_train : ndarray of shape (N,), int
+    x_test : ndarray of shape (M, H, W)
+        Only used to find the training images that also occur in the test set.
+    fraction : float, default=0.1
+        Share of each class to hold out (rounded to whole images).
+    seed : int, default=0
+        Seeds the draw (a local generator; numpy's global state is untouched).
+
+    Returns
+    -------
+    x_fit : ndarray of shape (N - V, H, W);  y_fit : ndarray of shape (N - V,)
+    x_val : ndarray of shape (V, H, W);  y_val : ndarray of shape (V,)
+    """
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction must be between 0 and 1 (exclusive), got {fraction!r}; "
+                         "use e.g. 0.1")
+    if len(x_train) != len(y_train):
+        raise ValueError(f"x_train and y_train must have the same length, got {len(x_train)} "
+                         f"and {len(y_train)}")
+    # Only images that occur once in the training set and never in the test set
+    # may be held out, so no copy of a validation image is trained on or tested.
+    keys = [image.tobytes() for image in x_train]
+    copies = Counter(keys)
+    in_test = {image.tobytes() for image in x_test}
+    eligible = np.array([copies[key] == 1 and key not in in_test for key in keys])
+    rng = np.random.default_rng(seed)
+    val = np.zeros(len(y_train), dtype=bool)
+    for label in np.unique(y_train):
+        candidates = np.flatnonzero((y_train == label) & eligible)
+        wanted = round(fraction * np.sum(y_train == label))
+        val[rng.choice(candidates, size=min(wanted, len(candidates)), replace=False)] = True
+    return x_train[~val], y_train[~val], x_train[val], y_train[val]
 
 
 def load_macbeth_text(path=MACBETH_FILE, part="course"):
