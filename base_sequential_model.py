@@ -223,8 +223,10 @@ class BaseSequentialModel:
                 and os.path.exists(self.save_losses_path()):
             self.load()
             if verbose:
-                print(f"Loaded {self.model_name} weights from {self.save_model_path()} "
-                      f"({len(self.loss_history)} epochs of loss history)")
+                print(f"Loaded {self.model_name} weights from {self.save_model_path()}; "
+                      "the run that saved them logged:")
+                for epoch in range(1, len(self.loss_history) + 1):
+                    print(self._epoch_line(epoch))
             return self.history
         if verbose:
             print(f"Training {self.model_name} model from scratch...")
@@ -266,15 +268,13 @@ class BaseSequentialModel:
             start = time.perf_counter()
             train_loss = self._train_epoch(x_train, y_train, optimizer, generator, clip_norm)
             self.loss_history.append(train_loss)
-            line = f"Epoch {epoch}/{epochs}, Loss: {train_loss:.4f}"
             monitored = train_loss
             if val_data is not None:
                 monitored = self.evaluate_loss(*val_data)
                 self.val_loss_history.append(monitored)
-                line += f", validation loss: {monitored:.4f}"
             self.epoch_seconds.append(time.perf_counter() - start)
             if verbose:
-                print(line)
+                print(self._epoch_line(epoch, epochs))
             if monitored < best_loss:
                 best_loss = monitored
                 best_state = runtime.snapshot_state(self.model)
@@ -285,6 +285,16 @@ class BaseSequentialModel:
             raise RuntimeError(f"{self.model_name} training diverged (loss {monitored}); lower "
                                "hp['learning_rate'] in set_hyperparameters()")
         self.model.load_state_dict(best_state)
+
+    def _epoch_line(self, epoch, epochs=None):
+        """The log line of ``epoch`` (1-based) from the stored histories."""
+        epochs = epochs or len(self.loss_history)
+        line = f"Epoch {epoch}/{epochs}, Loss: {self.loss_history[epoch - 1]:.4f}"
+        if self.val_loss_history:
+            line += f", validation loss: {self.val_loss_history[epoch - 1]:.4f}"
+        if self.epoch_seconds:
+            line += f" ({self.epoch_seconds[epoch - 1]:.1f} s)"
+        return line
 
     def _train_epoch(self, x, y, optimizer, generator, clip_norm):
         """One pass over shuffled mini-batches; returns the mean training loss."""

@@ -313,6 +313,17 @@ def test_course_progress_lines(tiny, tmp_path, capsys):
     assert lines[-1] == f"Saved RNN model loss history to {wrapper.save_losses_path()}"
 
 
+def test_loading_prints_the_saved_runs_epoch_log(tiny, tmp_path, capsys):
+    wrapper = make_wrapper("RNN", tiny, tmp_path, units=8, epochs=2)
+    wrapper.train(tiny["x"], tiny["y"], validation_fraction=VALIDATION)
+    logged = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Epoch ")]
+    make_wrapper("RNN", tiny, tmp_path, units=8, epochs=2).train(tiny["x"], tiny["y"])
+    replayed = capsys.readouterr().out.splitlines()
+    assert replayed[0].startswith(f"Loaded RNN weights from {wrapper.save_model_path()}")
+    assert replayed[1:] == logged and len(logged) == 2
+    assert "validation loss: " in logged[0]
+
+
 def test_corrupt_and_mismatched_checkpoints(trained, tiny, tmp_path):
     wrapper = make_wrapper(trained.model_name, tiny, tmp_path)
     Path(wrapper.save_model_path()).write_bytes(b"not a checkpoint")
