@@ -157,6 +157,8 @@ class ProgressClient(NotebookClient):
             notebook,
             timeout=None,
             kernel_name="python3",
+            # A training loop prints hundreds of lines; keep them as one output per cell.
+            coalesce_streams=True,
             resources={"metadata": {"path": str(folder)}},
             on_cell_execute=progress.cell_started,
             on_cell_executed=progress.cell_executed,

@@ -22,10 +22,12 @@ RUN_TIMEOUT_S = 180
 
 EPOCH_LINE = ("Epoch 1: Validation Loss: 0.50, Validation Accuracy: 0.900 | "
               "Train Loss: 0.40, Train Accuracy: 0.950 | 0.1s")
+# Flushed and spaced out, the lines reach the client as separate stream messages.
 TRAINING_SOURCE = "\n".join([
-    f"print({EPOCH_LINE!r})",
-    "print('Loss after iteration 10000: 0.250000')",
-    "print('Loss after iteration 11000: 0.240000')",
+    "import time",
+    f"print({EPOCH_LINE!r}, flush=True); time.sleep(0.05)",
+    "print('Loss after iteration 10000: 0.250000', flush=True); time.sleep(0.05)",
+    "print('Loss after iteration 11000: 0.240000', flush=True); time.sleep(0.05)",
     "print('not a training line')",
 ])
 
@@ -74,7 +76,9 @@ def test_success_reports_sections_streams_epochs_and_saves(tmp_path):
     assert re.fullmatch(r"Executed .*nb\.ipynb in \d+ s", result.stderr.splitlines()[-1])
     executed = nbformat.read(path, as_version=4)
     assert [c.execution_count for c in executed.cells if c.cell_type == "code"] == [1, 2]
-    # The terminal gets a selection; the notebook keeps every line the cell printed.
+    # The terminal gets a selection; the notebook keeps every line the cell printed,
+    # in one output rather than one per message.
+    assert len(executed.cells[3].outputs) == 1
     assert executed.cells[3].outputs[0].text == (
         f"{EPOCH_LINE}\nLoss after iteration 10000: 0.250000\n"
         "Loss after iteration 11000: 0.240000\nnot a training line\n")
