@@ -5,7 +5,7 @@ import numpy as np
 from sklearn.metrics import ConfusionMatrixDisplay
 
 
-def plot_curves(curves, title, xlabel, ylabel="Loss"):
+def plot_curves(curves, title, xlabel, ylabel="Loss", first_x=0):
     """Plot one or more named curves on shared axes.
 
     Parameters
@@ -13,10 +13,14 @@ def plot_curves(curves, title, xlabel, ylabel="Loss"):
     curves : dict of str -> sequence of float
         Legend label -> values; a single unnamed curve may use the key "".
     title, xlabel, ylabel : str
+    first_x : int, default=0
+        The x value of each curve's first point (1 for epochs counted from 1).
     """
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for label, values in curves.items():
-        ax.plot(np.asarray(values).squeeze(), label=label or None)
+        values = np.asarray(values).squeeze()
+        ax.plot(np.arange(first_x, first_x + len(values)), values, marker=".",
+                label=label or None)
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     if any(curves):
         ax.legend()
@@ -41,7 +45,10 @@ def plot_confusion(y_true, y_pred, labels, title):
         y_true, y_pred, normalize="true", display_labels=labels, values_format=".2f"
     )
     display.ax_.set_title(title)
-    display.figure_.set_size_inches(4.5, 4)
+    # Long class names would run into each other on a horizontal axis.
+    display.ax_.tick_params(axis="x", labelrotation=45)
+    display.figure_.set_size_inches(4.5, 4.5)
+    display.figure_.tight_layout()
     plt.show()
     return np.diag(display.confusion_matrix)
 
