@@ -577,3 +577,17 @@ def test_data_readme_lists_every_shipped_file_with_its_size_and_sha256():
         for p in utils.DATA_DIR.rglob("*") if p.is_file() and p != DATA_README
     }
     assert listed == shipped, "update the table in data/README.md after changing a data file"
+
+
+# ---------------------------------------------------------------- notebook figures
+
+
+def test_curve_summary_on_a_hand_checkable_curve():
+    from utilities.reporting import curve_summary
+
+    summary = curve_summary([1.0, 0.5, 0.6, 0.4, 0.45, 0.3])
+    assert summary == pytest.approx({"first": 1.0, "second": 0.5, "final": 0.3, "rises": 2,
+                                     "largest rise": 0.1})
+    assert curve_summary([3.0, 2.0, 1.0])["largest rise"] == 0.0
+    with pytest.raises(ValueError, match="at least 2 records, got 1"):
+        curve_summary([1.0])
