@@ -219,11 +219,13 @@ def write_results(results, path):
     os.replace(tmp, path)
 
 
-def run(submission_dir, results_path, variant="graduate", timeout_scale=1.0, items=None):
+def run(submission_dir, results_path, variant="graduate", timeout_scale=1.0, items=None,
+        threads=None):
     """Grade ``submission_dir`` for ``variant`` and write ``results_path``.
 
     ``items`` (item numbers) grades only those; the variant's other items
     score 0 with a note, which is for debugging one question quickly.
+    ``threads`` caps each job's compute threads (see ``grade``).
     """
     start = time.monotonic()
     numbers = list(table.weights(variant))
@@ -237,7 +239,7 @@ def run(submission_dir, results_path, variant="graduate", timeout_scale=1.0, ite
         print(f"note: student jobs run as this grader's user and could read "
               f"{expected_values.EXPECTED_FILE}; run the grader as root, with an interpreter "
               "that the user nobody can execute, to isolate them", file=sys.stderr)
-    graded, notes = grade(submission_dir, numbers, expected, timeout_scale)
+    graded, notes = grade(submission_dir, numbers, expected, timeout_scale, threads)
     skipped = {"fraction": 0.0, "output": "not graded in this run (--items)"}
     graded = {n: graded.get(n, skipped) for n in table.weights(variant)}
     results = report(graded, variant, notes, time.monotonic() - start)
