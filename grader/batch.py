@@ -133,8 +133,18 @@ def default_jobs(cores=None, available_bytes=None):
     """Submissions graded at once: two cores each, within the available memory."""
     cores = cores or os.cpu_count() or 1
     if available_bytes is None:
-        available_bytes = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        available_bytes = _available_memory()
     return max(1, min(cores // 2, available_bytes // MEMORY_PER_SUBMISSION))
+
+
+def _available_memory():
+    """Bytes the kernel could hand out now (MemAvailable counts reclaimable caches too)."""
+    try:
+        with open("/proc/meminfo") as f:
+            fields = dict(line.split(":", 1) for line in f)
+        return int(fields["MemAvailable"].split()[0]) * 1024
+    except (OSError, KeyError, ValueError):
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
 class Batch:
@@ -368,7 +378,8 @@ def run_batch(export_dir, out_csv, variant="graduate", items=None, jobs=None, sh
               log=print):
     """Grade ``export_dir`` (or shard ``(i, n)`` of it) into ``out_csv``; returns the rows."""
     out_csv = Path(out_csv)
-    everyone = find_submissions(export_dir, skip=[out_csv.parent])
+    # The output may sit inside the export; its folders are not submissions.
+    everyone = find_submissions(export_dir, skip=[out_csv.parent, out_csv.parent / "results"])
     chosen = [s for s in everyone if shard is None or in_shard(s.id, *shard)]
     batch = Batch(chosen, out_csv, variant, items, jobs or default_jobs(), timeout_scale,
                   submission_timeout_s)

@@ -203,7 +203,9 @@ def test_metadata_names_each_submission_and_a_bad_file_is_refused(tmp_path):
     (export / batch.METADATA_FILE).write_text(
         "submission_7:\n  :submitters:\n  - :name: Ada\n    :email: ada@example.edu\n"
         "  - :name: Alan\n    :email: alan@example.edu\n")
-    found = {s.id: s for s in batch.find_submissions(export)}
+    (export / "results").mkdir()
+    found = {s.id: s for s in batch.find_submissions(export, skip=[export / "results"])}
+    assert "results" not in found
     assert found["submission_7"].name == "Ada; Alan"
     assert found["submission_7"].email == "ada@example.edu; alan@example.edu"
     assert found["loose_folder"].name == ""
