@@ -19,6 +19,9 @@ IMAGE_SIZE = 84
 RUN_EPOCH_IMAGES, RUN_EPOCH_BATCH = 48, 16
 # The notebook's test loader.
 TEST_BATCH = 32
+# torch's seed before the submitted CNN() is built: the same files then start from the
+# same weights on every grading, so regrading cannot change a grade by chance.
+INIT_SEED = 0
 
 
 def image():
@@ -130,7 +133,7 @@ def test_loader():
 
 
 def tuned_trainer():
-    """Train the submitted CNN with its own ``tune()`` on the full MRI data.
+    """Train the submitted CNN with its own ``tune()`` on the full MRI data, from seeded weights.
 
     Returns
     -------
@@ -145,9 +148,12 @@ def tuned_trainer():
     from cnn_trainer import Trainer
     from utilities.utils import get_mri_dataset
 
+    import torch
+
     x_train, y_train, x_test, y_test = get_mri_dataset()
     trainset = TransformedDataset(x_train, y_train, transform=create_training_transformations())
     testset = TransformedDataset(x_test, y_test, transform=create_testing_transformations())
+    torch.manual_seed(INIT_SEED)
     trainer = Trainer(CNN(), trainset, testset, device=_device())
     trainer.tune()
     return trainer, max(map(float, trainer.get_training_history()[3]), default=0.0)
