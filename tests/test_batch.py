@@ -246,3 +246,15 @@ def test_default_jobs_fit_cores_and_memory():
     assert batch.default_jobs(cores=16, available_bytes=64 * gib) == 8
     assert batch.default_jobs(cores=16, available_bytes=12 * gib) == 2
     assert batch.default_jobs(cores=1, available_bytes=1 * gib) == 1
+
+
+def test_a_grading_over_its_time_limit_gets_a_timeout_row(tmp_path):
+    folder = tmp_path / "export" / "slow"
+    folder.mkdir(parents=True)
+    grades = tmp_path / "out" / "grades.csv"
+    run = batch.Batch([batch.Submission("slow", folder)], grades, VARIANT, ["3.2"],
+                      submission_timeout_s=0.5)
+    rows = run.run(log=lambda line: None)
+    assert rows["slow"]["status"] == "timeout" and rows["slow"]["total"] == ""
+    assert "longer than 0.5 s" in rows["slow"]["reason"]
+    assert read_rows(grades)["slow"]["status"] == "timeout"
