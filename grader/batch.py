@@ -253,15 +253,8 @@ class Batch:
                 "grader_version"]
 
     def write_csv(self):
-        """Rewrite the CSV with every row so far, in id order, atomically."""
-        self.out_csv.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.out_csv.with_name(self.out_csv.name + ".tmp")
-        with open(tmp, "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, self.columns())
-            writer.writeheader()
-            for submission_id in sorted(self.rows):
-                writer.writerow(self.rows[submission_id])
-        os.replace(tmp, self.out_csv)
+        """Rewrite the CSV with every row so far."""
+        write_csv(self.out_csv, self.columns(), self.rows.values())
 
     def stop_running(self, *_):
         """Kill every grading in flight (on SIGTERM or Ctrl-C), then leave."""
@@ -324,6 +317,29 @@ def item_summary(rows, weights):
     return "\n".join(lines)
 
 
+def write_csv(path, columns, rows):
+    """Write ``rows`` (dicts) in id order to ``path`` atomically; returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, columns)
+        writer.writeheader()
+        writer.writerows(sorted(rows, key=lambda row: row["id"]))
+    os.replace(tmp, path)
+    return path
+
+
+def read_manifest(shard_csv):
+    """The manifest ``grader batch --shard`` wrote beside ``shard_csv``."""
+    path = Path(f"{shard_csv}.manifest.json")
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise ValueError(f"cannot read {path} ({type(error).__name__}); merge only the CSVs "
+                         "that `grader batch --shard i/n` wrote, with their manifests") from error
+
+
 def read_csv(path):
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
@@ -332,7 +348,7 @@ def read_csv(path):
 
 def merge(shard_csvs, out_csv):
     """Merge shard CSVs after checking they cover one export exactly once."""
-    manifests = [json.loads(Path(f"{path}.manifest.json").read_text()) for path in shard_csvs]
+    manifests = [read_manifest(path) for path in shard_csvs]
     counts = {m["shard"][1] for m in manifests}
     if len(counts) != 1:
         raise ValueError(f"the shards come from different splits (n = {sorted(counts)}); "
@@ -364,13 +380,7 @@ def merge(shard_csvs, out_csv):
         raise ValueError(f"the shards do not hold every submission exactly once: missing "
                          f"{absent[:5]}, more than once {doubled[:5]}; finish the shards with "
                          "--resume")
-    out_csv = Path(out_csv)
-    out_csv.parent.mkdir(parents=True, exist_ok=True)
-    with open(out_csv, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, header)
-        writer.writeheader()
-        writer.writerows(sorted(rows, key=lambda row: row["id"]))
-    return out_csv
+    return write_csv(out_csv, header, rows)
 
 
 def run_batch(export_dir, out_csv, variant="graduate", items=None, jobs=None, shard=None,

@@ -173,6 +173,8 @@ def test_shards_merge_into_the_unsharded_csv(export, graded, tmp_path):
     repeated = grader_cli("merge", str(shards[0]), str(shards[0]), str(shards[2]), "--out",
                           str(merged))
     assert repeated.returncode != 0 and "repeated [1]" in repeated.stderr
+    unsharded = grader_cli("merge", str(out), "--out", str(merged))
+    assert unsharded.returncode != 0 and "grader batch --shard i/n" in unsharded.stderr
 
 
 def test_a_killed_batch_resumes_to_the_same_csv(export, graded, tmp_path):
