@@ -1,7 +1,7 @@
 """Time svm.rbf_kernel against sklearn.metrics.pairwise.rbf_kernel in one run.
 
 Prints the median time of each over interleaved repeats, their ratio (ours
-over scikit-learn's; the target is <= 1.5) and the largest relative
+over scikit-learn's) and the largest relative
 difference between the two kernels. Run from the repository root:
 
     python -m bench.svm_bench [--n 2000] [--features 2 64] [--repeats 11]

@@ -399,3 +399,14 @@ def test_release_kit_imports_and_fails_with_not_implemented(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], cwd=kit, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_comment_change_keeps_expected_values_fresh(tmp_path):
+    root = _copy_reference(tmp_path / "reference")
+    before = expected_values.source_hash(root)
+    path = root / "cnn_trainer.py"
+    text = path.read_text()
+    path.write_text(text.replace('"""', '"""Reworded. ', 1).replace("\n# ", "\n# Reworded: ", 1))
+    assert expected_values.source_hash(root) == before
+    path.write_text(text.replace("self.num_epochs = 6", "self.num_epochs = 7", 1))
+    assert expected_values.source_hash(root) != before
