@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from sklearn.metrics import confusion_matrix
 
 from NN import NeuralNet
-from utilities import localtests as lt
+from utilities.localtests import nn as lt
 from utilities.utils import get_housing_dataset
 
 # The literals in localtests are rounded to 1e-10.

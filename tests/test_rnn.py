@@ -20,7 +20,8 @@ from base_sequential_model import BaseSequentialModel
 from lstm import LSTM, LSTMOutputAdapter
 from rnn import RNN, RNNOutputAdapter
 from text_generator import TextGenerator, apply_temperature
-from utilities import localtests, runtime
+from utilities import runtime
+from utilities.localtests import rnn as localtests
 from utilities.utils import preprocess_text_data
 
 matplotlib.use("Agg")
@@ -145,7 +146,7 @@ def test_extras_are_keyword_only():
 
 
 def numpy_recurrent_logits(kind, x):
-    """Float64 NumPy forward pass of the toy model in utilities/localtests.py."""
+    """Float64 NumPy forward pass of the toy model in utilities/localtests/rnn.py."""
     vocab, units = localtests.Q4_VOCAB, localtests.Q4_UNITS
     gates = 4 * units if kind == "LSTM" else units
     w = {role: localtests.q4_toy_values(role, shape) for role, shape in (

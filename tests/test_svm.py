@@ -13,7 +13,7 @@ from sklearn.svm import SVC
 import svm
 from scripts.make_artificial_data import (DECIMALS, DEFAULT_OUT, FRESH_N_SAMPLES, FRESH_OUT,
                                           FRESH_SEED, sample_artificial_data)
-from utilities import localtests
+from utilities.localtests import svm as localtests
 
 RTOL = 1e-12  # float64 kernels agree with their references to a few ulps
 

@@ -1,20 +1,16 @@
-"""Local tests for HW4, runnable from the notebook.
+"""Local tests of NN.py (Q1), the ones the notebook calls, e.g. ``TestNN("test_softmax").test_softmax()``.
 
-Each class is a ``unittest.TestCase``; call a single test the way the
-notebook does, e.g. ``TestNN("test_softmax").test_softmax()``. A passing test
-prints ``<name> passed!``. Every expected literal below states where it came
-from; ``tests/`` recomputes each one from an independent reference.
+Every expected literal states where it came from; tests/test_nn.py recomputes
+each one from an independent reference.
 """
 
 import unittest
 
 import numpy as np
 
-
-# ---- Q1: TestNN ----------------------------------------------------------
-
-from NN import NeuralNet  # noqa: E402  (kept inside the Q1 section of this shared file)
-from utilities.utils import get_housing_dataset  # noqa: E402
+from NN import NeuralNet
+from utilities.localtests.compare import assert_close, assert_same_keys
+from utilities.utils import get_housing_dataset
 
 # A toy network set through init_parameters(param=...): D=2 features, hidden
 # sizes (3, 2), C=3 classes, N=6 rows. tests/test_nn.py recomputes every
@@ -32,6 +28,7 @@ NN_PARAMETERS = {
     "b3": np.array([0.05, -0.1, 0.0]),
 }
 NN_DROPOUT_PROB = 0.3  # the constructor's default
+NN_CACHE_KEYS = ("X", "u1", "o1", "mask", "u2", "o2", "u3", "o3")
 NN_U = np.array([[1.0, -2.0, 0.5], [1000.0, 1001.0, 999.0], [-3.0, 0.0, 3.0]])
 NN_YH = np.array([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.25, 0.5, 0.25], [0.9, 0.05, 0.05]])
 NN_Y_LOSS = np.eye(3)[[0, 2, 1, 1]]
@@ -177,58 +174,67 @@ class TestNN(unittest.TestCase):
     def setUp(self):
         self.nn = nn_course_net()
 
-    def _assert_dict_close(self, actual, expected, tol=NN_TOL):
-        self.assertEqual(sorted(actual), sorted(expected))
+    def _assert_dict_close(self, actual, expected, what, tol=NN_TOL):
+        assert_same_keys(actual, expected, what)
         for k in expected:
-            np.testing.assert_allclose(actual[k], expected[k], err_msg=k, **tol)
+            assert_close(actual[k], expected[k], f"{what}[{k!r}]", **tol)
 
     def _passed(self):
         print(f"{self._testMethodName} passed!")
 
     def test_softmax(self):
-        np.testing.assert_allclose(self.nn.softmax(NN_U), NN_SOFTMAX, **NN_TOL)
+        assert_close(self.nn.softmax(NN_U), NN_SOFTMAX, "NeuralNet.softmax(NN_U)", **NN_TOL,
+                     hint="row 1 holds logits near 1000: subtract each row's maximum first")
         self._passed()
 
     def test_softsign(self):
-        np.testing.assert_allclose(self.nn.softsign(NN_U), NN_SOFTSIGN, **NN_TOL)
+        assert_close(self.nn.softsign(NN_U), NN_SOFTSIGN, "NeuralNet.softsign(NN_U)", **NN_TOL)
         self._passed()
 
     def test_d_softsign(self):
-        np.testing.assert_allclose(self.nn.derivative_softsign(NN_U), NN_D_SOFTSIGN, **NN_TOL)
+        assert_close(self.nn.derivative_softsign(NN_U), NN_D_SOFTSIGN,
+                     "NeuralNet.derivative_softsign(NN_U)", **NN_TOL)
         self._passed()
 
     def test_dropout(self):
         np.random.seed(0)
         out, mask = self.nn._dropout(NN_DROPOUT_U, NN_DROPOUT_PROB)
-        np.testing.assert_array_equal(mask, NN_DROPOUT_MASK,
-                                      "draw the mask with np.random.choice([0, 1], size=u.shape, "
-                                      "p=[prob, 1 - prob])")
-        np.testing.assert_allclose(out, NN_DROPOUT_OUT, **NN_TOL)
+        assert_close(mask, NN_DROPOUT_MASK, "the mask of NeuralNet._dropout(u, 0.3) after "
+                     "np.random.seed(0)", rtol=0, atol=0,
+                     hint="draw it with np.random.choice([0, 1], size=u.shape, p=[prob, 1 - prob])")
+        assert_close(out, NN_DROPOUT_OUT, "the output of NeuralNet._dropout(u, 0.3)", **NN_TOL,
+                     hint="scale the kept units by 1 / (1 - prob)")
         out, _ = self.nn._dropout(NN_DROPOUT_U, 0.0)
-        np.testing.assert_array_equal(out, NN_DROPOUT_U)
+        assert_close(out, NN_DROPOUT_U, "NeuralNet._dropout(u, 0.0)", rtol=0, atol=0)
         self._passed()
 
     def test_loss(self):
-        self.assertAlmostEqual(self.nn.cross_entropy_loss(NN_Y_LOSS, NN_YH), NN_LOSS, places=9)
+        assert_close(self.nn.cross_entropy_loss(NN_Y_LOSS, NN_YH), NN_LOSS,
+                     "NeuralNet.cross_entropy_loss(y, y_hat)", rtol=0, atol=1e-9,
+                     hint="average over the N rows")
         self._passed()
 
     def test_forward_without_dropout(self):
         self.nn.init_parameters(param=nn_parameters())
-        np.testing.assert_allclose(self.nn.forward(NN_X, use_dropout=False), NN_O3, **NN_TOL)
-        self.assertEqual(set(self.nn.cache), {"X", "u1", "o1", "mask", "u2", "o2", "u3", "o3"})
+        assert_close(self.nn.forward(NN_X, use_dropout=False), NN_O3,
+                     "NeuralNet.forward(x, use_dropout=False)", **NN_TOL)
+        assert_same_keys(self.nn.cache, dict.fromkeys(NN_CACHE_KEYS), "NeuralNet.cache")
         self._passed()
 
     def test_forward_with_dropout(self):
         self.nn.init_parameters(param=nn_parameters())
         np.random.seed(0)
-        np.testing.assert_allclose(self.nn.forward(NN_X, use_dropout=True), NN_O3_DROPOUT, **NN_TOL)
-        np.testing.assert_array_equal(self.nn.cache["mask"], NN_MASK)
+        assert_close(self.nn.forward(NN_X, use_dropout=True), NN_O3_DROPOUT,
+                     "NeuralNet.forward(x, use_dropout=True) after np.random.seed(0)", **NN_TOL,
+                     hint="apply _dropout to o1 only, with self.dropout_prob")
+        assert_close(self.nn.cache["mask"], NN_MASK, "NeuralNet.cache['mask']", rtol=0, atol=0)
         self._passed()
 
     def test_compute_gradients_without_dropout(self):
         self.nn.init_parameters(param=nn_parameters())
         yh = self.nn.forward(NN_X, use_dropout=False)
-        self._assert_dict_close(self.nn.compute_gradients(NN_Y, yh), NN_GRADIENTS)
+        self._assert_dict_close(self.nn.compute_gradients(NN_Y, yh), NN_GRADIENTS,
+                                "NeuralNet.compute_gradients(y, yh)")
         self._passed()
 
     def test_compute_gradients_with_dropout(self):
@@ -236,13 +242,15 @@ class TestNN(unittest.TestCase):
         nn.init_parameters(param=nn_parameters())
         np.random.seed(0)
         yh = nn.forward(NN_X, use_dropout=True)
-        self._assert_dict_close(nn.compute_gradients(NN_Y, yh), NN_GRADIENTS_DROPOUT)
+        self._assert_dict_close(nn.compute_gradients(NN_Y, yh), NN_GRADIENTS_DROPOUT,
+                                "NeuralNet.compute_gradients(y, yh) with dropout")
         self._passed()
 
     def test_update_weights(self):
         self.nn.init_parameters(param=nn_parameters())
         self.nn.update_weights(NN_GRADIENTS)
-        self._assert_dict_close(self.nn.parameters, NN_SGD_STEP)
+        self._assert_dict_close(self.nn.parameters, NN_SGD_STEP,
+                                "NeuralNet.parameters after update_weights")
         self._passed()
 
     def test_update_weights_with_adam(self):
@@ -251,24 +259,28 @@ class TestNN(unittest.TestCase):
         # The course's fixtures key gradients both ways; update_weights takes either.
         nn.update_weights({k.removeprefix("dLoss_"): g for k, g in NN_GRADIENTS.items()})
         nn.update_weights(NN_GRADIENTS_DROPOUT)
-        self._assert_dict_close(nn.parameters, NN_ADAM_TWO_STEPS, NN_ADAM_TOL)
+        self._assert_dict_close(nn.parameters, NN_ADAM_TWO_STEPS,
+                                "NeuralNet.parameters after two Adam updates", NN_ADAM_TOL)
         self._passed()
 
     def test_backward(self):
         self.nn.init_parameters(param=nn_parameters())
         yh = self.nn.forward(NN_X, use_dropout=False)
         self.nn.backward(NN_Y, yh)
-        self._assert_dict_close(self.nn.parameters, NN_SGD_STEP)
+        self._assert_dict_close(self.nn.parameters, NN_SGD_STEP,
+                                "NeuralNet.parameters after backward")
         self._passed()
 
     def _check_training(self, method, expected_losses, tol=NN_TOL, **options):
         x_train, y_train, _, _ = get_housing_dataset()
         nn = NeuralNet(y_train, lr=0.01, **options)
         getattr(nn, method)(x_train, y_train, iter=NN_N_BATCHES, local_test=True)
-        np.testing.assert_allclose(nn.loss, expected_losses, **tol)
+        assert_close(nn.loss, expected_losses, f"NeuralNet.loss after {method}(..., iter=3, "
+                     "local_test=True)", **tol)
         if method == "minibatch_gradient_descent":
             batches = [y_train[i * NN_BATCH_SIZE:(i + 1) * NN_BATCH_SIZE] for i in range(NN_N_BATCHES)]
-            np.testing.assert_array_equal(nn.batch_y, batches)
+            assert_close(nn.batch_y, batches, "NeuralNet.batch_y", rtol=0, atol=0,
+                         hint="batch i holds rows i*batch_size to (i+1)*batch_size, in order")
 
     def test_gradient_descent(self):
         self._check_training("gradient_descent", NN_GD_LOSSES, use_dropout=False, use_adam=False)
@@ -288,205 +300,3 @@ class TestNN(unittest.TestCase):
         self._check_training("minibatch_gradient_descent", NN_MBGD_ADAM_LOSSES, NN_ADAM_TOL,
                              use_dropout=False, use_adam=True, batch_size=NN_BATCH_SIZE)
         self._passed()
-
-
-# ---- Q2: TestCNN ---------------------------------------------------------
-
-import torch  # noqa: E402  (kept inside the Q2 section of this shared file)
-from sklearn.metrics import confusion_matrix  # noqa: E402
-
-from cnn import CNN  # noqa: E402
-
-# Images are 1x84x84 and there are 4 classes (glioma, meningioma, notumor,
-# pituitary), the shapes get_mri_dataset returns.
-CNN_INPUT_SHAPE = (1, 84, 84)
-CNN_N_CLASSES = 4
-# The course requires at least this many convolutional and linear layers.
-CNN_MIN_CONV_LAYERS = 2
-CNN_MIN_LINEAR_LAYERS = 2
-# The course bar: every class is recognised more often than not.
-CNN_MIN_CONFUSION_DIAGONAL = 0.5
-
-
-class TestCNN(unittest.TestCase):
-    """Local tests of cnn.py and of a trained cnn_trainer.Trainer."""
-
-    def _passed(self):
-        print(f"{self._testMethodName} passed!")
-
-    def test_model_architecture(self):
-        net = CNN()
-        layers = list(net.modules())
-        n_conv = sum(isinstance(m, torch.nn.Conv2d) for m in layers)
-        n_linear = sum(isinstance(m, torch.nn.Linear) for m in layers)
-        self.assertGreaterEqual(n_conv, CNN_MIN_CONV_LAYERS, "too few Conv2d layers")
-        self.assertGreaterEqual(n_linear, CNN_MIN_LINEAR_LAYERS, "too few Linear layers")
-        net.eval()
-        with torch.no_grad():
-            logits = net(torch.rand(3, *CNN_INPUT_SHAPE, generator=torch.Generator().manual_seed(0)))
-        self.assertEqual(tuple(logits.shape), (3, CNN_N_CLASSES))
-        self._passed()
-
-    def _check_trend(self, loss, accuracy, name):
-        """Loss ends below where it started and accuracy ends above it."""
-        self.assertGreaterEqual(len(loss), 2, f"train for at least 2 epochs to see a {name} trend")
-        self.assertLess(loss[-1], loss[0], f"{name} loss did not decrease: {loss}")
-        self.assertGreater(accuracy[-1], accuracy[0], f"{name} accuracy did not increase: {accuracy}")
-
-    def test_cnn_train_loss_plot(self, trainer):
-        train_loss, train_accuracy, _, _ = trainer.get_training_history()
-        self._check_trend(train_loss, train_accuracy, "training")
-        self._passed()
-
-    def test_cnn_test_loss_plot(self, trainer):
-        _, _, val_loss, val_accuracy = trainer.get_training_history()
-        self._check_trend(val_loss, val_accuracy, "validation")
-        self._passed()
-
-    def test_cnn_confusion_matrix(self, trainer, testloader):
-        _, predicted, true = trainer.predict(testloader)
-        matrix = confusion_matrix(true, predicted, labels=range(CNN_N_CLASSES), normalize="true")
-        diagonal = np.diag(matrix)
-        self.assertTrue(
-            np.all(diagonal > CNN_MIN_CONFUSION_DIAGONAL),
-            f"every diagonal entry must exceed {CNN_MIN_CONFUSION_DIAGONAL}, got {np.round(diagonal, 3)}",
-        )
-        self._passed()
-
-
-# ---- Q3: TestSVM ---------------------------------------------------------
-
-import svm  # noqa: E402  (kept inside the Q3 section of this shared file)
-
-# Points X (N=3, D=2) for both SVM tests, called as the course calls them.
-# Every coordinate is a multiple of 1/4, so the polynomial kernel below is
-# exact in float64.
-SVM_X = np.array([[0.5, -1.0], [2.0, 0.25], [-1.5, 1.0]])
-SVM_GAMMA = 0.5
-
-
-def svm_poly_phi(x):
-    """Degree-2 feature map of the notebook's 3.3 example: (x0, x1, x0 x1, x0^2, x1^2)."""
-    return np.array([x[0], x[1], x[0] * x[1], x[0] ** 2, x[1] ** 2])
-
-
-# phi(a) . phi(b) summed by hand in exact fractions (41/16, 25/16, 9/16,
-# 5201/256, 89/16, 185/16).
-SVM_POLY_K = np.array([
-    [2.5625, 1.5625, 0.5625],
-    [1.5625, 20.31640625, 5.5625],
-    [0.5625, 5.5625, 11.5625],
-])
-# sklearn.metrics.pairwise.rbf_kernel(SVM_X, gamma=0.5), printed to 17 significant digits;
-# e.g. K[0, 1] = exp(-0.5 * (1.5^2 + 1.25^2)) = exp(-1.90625).
-SVM_RBF_K = np.array([
-    [1.0, 0.1486367305381225, 0.01831563888873418],
-    [0.1486367305381225, 1.0, 0.00165120492500366],
-    [0.01831563888873418, 0.00165120492500366, 1.0],
-])
-# Room for a few ulps from exp and summation order; any wrong formula is far off.
-SVM_RTOL = 1e-12
-
-
-class TestSVM(unittest.TestCase):
-    """Local tests for svm.kernel_construction and svm.rbf_kernel."""
-
-    def test_kernel(self):
-        K = svm.kernel_construction(SVM_X, svm_poly_phi)
-        self.assertEqual(K.shape, (3, 3))
-        np.testing.assert_allclose(K, SVM_POLY_K, rtol=SVM_RTOL, atol=0)
-        print("test_kernel passed!")
-
-    def test_rbf_kernel(self):
-        K = svm.rbf_kernel(SVM_X, SVM_GAMMA)
-        self.assertEqual(K.shape, (3, 3))
-        np.testing.assert_allclose(K, SVM_RBF_K, rtol=SVM_RTOL, atol=0)
-        print("test_rbf_kernel passed!")
-
-
-# ---- Q4: TestRNN, TestLSTM -----------------------------------------------
-
-import torch  # noqa: E402  (kept inside the Q4 section of this shared file)
-from torch import nn  # noqa: E402
-
-from lstm import LSTM, LSTMOutputAdapter  # noqa: E402
-from rnn import RNN, RNNOutputAdapter  # noqa: E402
-
-# Toy problem for the Q4 architecture tests, built the way the course builds
-# its models (RNN(vocab_size, max_input_len)): V characters, windows of T, and
-# hp["embedding_dim"] / hp[units] overridden to E and H so the logits are fixed.
-Q4_VOCAB, Q4_SEQ_LEN, Q4_EMBED, Q4_UNITS = 5, 4, 3, 4
-Q4_TOY_X = np.array([[0, 1, 2, 3], [4, 3, 2, 1]])  # (N=2, T=4)
-# Logits (N, V) for Q4_TOY_X with the weights of q4_toy_values(), computed by a
-# float64 NumPy loop over time steps (tests/test_rnn.py: numpy_recurrent_logits).
-RNN_TOY_LOGITS = np.array([[-0.289288, 0.656867, -0.010530, 0.878175, -0.557860],
-                           [-0.127024, 0.552146, 0.015026, 0.937061, -0.689030]])
-LSTM_TOY_LOGITS = np.array([[0.149669, 0.112380, 0.527062, 0.458483, -0.342728],
-                            [0.148168, 0.117635, 0.519137, 0.467441, -0.350869]])
-# The literals carry 6 decimals and the network runs in float32.
-Q4_ATOL = 2e-6
-# Parameter roles, in the order their toy values are offset.
-Q4_ROLES = ("embedding", "weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
-            "fc_weight", "fc_bias")
-
-
-def q4_toy_values(role, shape):
-    """Deterministic weights 0.5 * sin(0.9 k + r) for flat index k and role index r."""
-    n = int(np.prod(shape))
-    return 0.5 * np.sin(0.9 * np.arange(n) + Q4_ROLES.index(role)).reshape(shape)
-
-
-def _q4_single(test, model, layer_type):
-    layers = [m for m in model.modules() if isinstance(m, layer_type)]
-    test.assertEqual(len(layers), 1, f"expected exactly one {layer_type.__name__} in the model")
-    return layers[0]
-
-
-def _q4_check_architecture(test, wrapper, recurrent_type, adapter_type, units_name, expected_logits):
-    """Shared body of the RNN and LSTM architecture tests (``test`` is the TestCase)."""
-    wrapper.set_hyperparameters()
-    test.assertIsInstance(getattr(wrapper, "hp", None), dict,
-                          "set_hyperparameters() must store a dict in self.hp")
-    for key in ("embedding_dim", units_name, "learning_rate", "batch_size", "epochs"):
-        test.assertIn(key, wrapper.hp, f"set_hyperparameters() must store self.hp[{key!r}]")
-    wrapper.hp["embedding_dim"] = Q4_EMBED
-    wrapper.hp[units_name] = Q4_UNITS
-    wrapper.define_model()
-    model = wrapper.model
-    embedding = _q4_single(test, model, nn.Embedding)
-    recurrent = _q4_single(test, model, recurrent_type)
-    fc = _q4_single(test, model, nn.Linear)
-    _q4_single(test, model, adapter_type)
-    test.assertEqual((embedding.num_embeddings, embedding.embedding_dim), (Q4_VOCAB, Q4_EMBED),
-                     "Embedding should map vocab_size characters to embedding_dim values")
-    test.assertEqual((recurrent.input_size, recurrent.hidden_size), (Q4_EMBED, Q4_UNITS),
-                     f"{recurrent_type.__name__} should map hp['embedding_dim'] inputs to hp['{units_name}'] units")
-    test.assertTrue(recurrent.batch_first, "the recurrent layer needs batch_first=True: inputs are (N, T, E)")
-    test.assertEqual((fc.in_features, fc.out_features), (Q4_UNITS, Q4_VOCAB),
-                     f"Linear should map hp['{units_name}'] units to vocab_size logits")
-    params = {"embedding": embedding.weight, "fc_weight": fc.weight, "fc_bias": fc.bias}
-    params.update({role: getattr(recurrent, role) for role in Q4_ROLES[1:5]})
-    with torch.no_grad():
-        for role, param in params.items():
-            param.copy_(torch.as_tensor(q4_toy_values(role, tuple(param.shape))))
-        model.eval()
-        device = next(model.parameters()).device
-        logits = model(torch.as_tensor(Q4_TOY_X, device=device)).cpu().numpy()
-    test.assertEqual(logits.shape, (len(Q4_TOY_X), Q4_VOCAB), "logits should have shape (N, vocab_size)")
-    np.testing.assert_allclose(logits, expected_logits, rtol=0, atol=Q4_ATOL)
-
-
-class TestRNN(unittest.TestCase):
-    def test_rnn_architecture(self):
-        """Embedding -> RNN -> RNNOutputAdapter -> Linear, with sizes from the hyperparameters."""
-        wrapper = RNN(Q4_VOCAB, Q4_SEQ_LEN)
-        _q4_check_architecture(self, wrapper, nn.RNN, RNNOutputAdapter, "rnn_units", RNN_TOY_LOGITS)
-        print("test_rnn_architecture passed!")
-
-
-class TestLSTM(unittest.TestCase):
-    def test_lstm_architecture(self):
-        """Embedding -> LSTM -> LSTMOutputAdapter -> Linear, with sizes from the hyperparameters."""
-        wrapper = LSTM(Q4_VOCAB, Q4_SEQ_LEN)
-        _q4_check_architecture(self, wrapper, nn.LSTM, LSTMOutputAdapter, "lstm_units", LSTM_TOY_LOGITS)
-        print("test_lstm_architecture passed!")
