@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from utilities.submission import SUBMISSION_FILES  # noqa: F401  (re-exported)
+
 GRADER_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = GRADER_DIR.parent
 EXPECTED_FILE = GRADER_DIR / "expected.json"
@@ -10,11 +12,6 @@ EXPECTED_FILE = GRADER_DIR / "expected.json"
 TEMPLATES_DIR = SOURCE_ROOT / "templates"
 PROBES_DIR = GRADER_DIR / "probes"
 
-# The files students upload (course notebook, "Submission Instructions").
-SUBMISSION_FILES = (
-    "NN.py", "cnn.py", "cnn_trainer.py", "cnn_image_transformations.py",
-    "svm.py", "rnn.py", "lstm.py", "base_sequential_model.py",
-)
 # Modules the graded code may import besides the submission files.
 SUPPORT_FILES = ("text_generator.py",)
 SUPPORT_DIRS = ("utilities",)

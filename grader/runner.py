@@ -15,11 +15,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from utilities.submission import import_notes
+
 from . import expected as expected_values
 from . import table
 from .checks_q1 import summarise_run
 from .compare import JobFailed
-from .course_imports import COURSE_IMPORTS
 from .paths import PROBES_DIR, SOURCE_ROOT, SUBMISSION_FILES, TEMPLATES_DIR
 from .release import write_stubs
 from .sandbox import JobResult, Limits, hide_from_jobs, run_job
@@ -38,30 +39,6 @@ def find_submitted(submission_dir):
         if path.name in SUBMISSION_FILES and path.name not in found and path.is_file():
             found[path.name] = path
     return found
-
-
-def _imports(text):
-    """The names ``text`` imports, one "import x" / "from m import x" string each."""
-    names = set()
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.Import):
-            names |= {f"import {a.name}" for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            names |= {f"from {'.' * node.level}{node.module or ''} import {a.name}"
-                      for a in node.names}
-    return names
-
-
-def import_notes(name, submitted, template):
-    """Messages about imports in ``submitted`` that neither ``template`` nor the course's
-    skeleton of file ``name`` has."""
-    try:
-        allowed = _imports(template) | _imports("\n".join(COURSE_IMPORTS.get(name, ())))
-        extra = _imports(submitted) - allowed
-    except SyntaxError as e:
-        return [f"{name}: could not be parsed ({e.msg}, line {e.lineno})"]
-    return [f"{name}: adds an import the course template does not have: {s} (adding imports "
-            "is not allowed)" for s in sorted(extra)]
 
 
 def _templates(scratch):

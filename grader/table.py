@@ -1,6 +1,7 @@
 """The points table: one graded test per programming sub-item of the course.
 
-Taken from the course notebook's "Deliverables and Points Distribution". Its
+Names and weights come from utilities/items.py, the one copy of the course
+notebook's "Deliverables and Points Distribution". Its
 totals are 135 base points (126 programming + 9 written) for graduates and
 94 (85 + 9) for undergraduates. The written 9 are 3.1 (5), 1.1.1 (2: the
 notebook marks weight initialisation [W]) and 1.2.2 (2: learning rates, [W]);
@@ -21,6 +22,8 @@ Variants (one Gradescope assignment each):
 
 from dataclasses import dataclass
 from typing import Callable
+
+from utilities.items import BY_NUMBER
 
 from . import checks_q1 as q1
 from . import checks_q2 as q2
@@ -55,45 +58,41 @@ class Item:
     trains: str = None
 
 
+def _item(number, files, check, trains=None):
+    """The Item ``number``, with its name and weights from utilities/items.py."""
+    course = BY_NUMBER[number]
+    return Item(number, course.name, course.points, files, check,
+                grad_only_percent=course.undergraduate_bonus, bonus=course.bonus, trains=trains)
+
+
 ITEMS = (
-    Item("1.1.2", "Softmax", 2.5, NN, q1.softmax),
-    Item("1.1.3", "Softsign", 2.5, NN, q1.softsign),
-    Item("1.1.4", "Dropout", 5, NN, q1.dropout),
-    Item("1.1.5", "Cross-entropy loss", 2.5, NN, q1.cross_entropy),
-    Item("1.1.6", "Forward propagation with and without dropout", 10, NN, q1.forward),
-    Item("1.1.7", "Compute gradients", 7.5, NN, q1.gradients),
-    Item("1.1.8", "Update weights without Adam", 5, NN, q1.update_sgd),
-    Item("1.1.9", "Update weights with Adam", 5, NN, q1.update_adam, grad_only_percent=0.8),
-    Item("1.1.10", "Backward", 5, NN, q1.backward),
-    Item("1.1.11", "Gradient descent", 2.5, NN, q1.loop_item("gd"), trains="nn"),
-    Item("1.1.12", "Mini-batch gradient descent", 2.5, NN, q1.loop_item("mbgd"), trains="nn"),
-    Item("1.1.13", "Gradient descent with Adam", 2.5, NN, q1.loop_item("gd_adam"),
-         grad_only_percent=0.4, trains="nn"),
-    Item("1.1.14", "Mini-batch gradient descent with Adam", 2.5, NN,
-         q1.loop_item("mbgd_adam"), grad_only_percent=0.4, trains="nn"),
-    Item("1.2.1", "Loss plot and CE value with gradient descent", 7.5, NN,
-         q1.training_item("gd", (3, 2, 2.5)), trains="nn"),
-    Item("1.3", "Loss plot and CE value for mini-batch GD", 7.5, NN,
-         q1.training_item("mbgd", (2.5, 2.5, 2.5)), trains="nn"),
-    Item("1.4", "Loss plot and CE value for GD with Adam", 7.5, NN,
-         q1.training_item("gd_adam", (2.5, 2.5, 2.5)), grad_only_percent=1.0, trains="nn"),
-    Item("1.5", "Loss plot and CE value for mini-batch GD with Adam", 7.5, NN,
-         q1.training_item("mbgd_adam", (2.5, 2.5, 2.5)), grad_only_percent=1.0, trains="nn"),
-    Item("2.1.1", "Data augmentation", 5, ("cnn_image_transformations.py",), q2.transforms),
-    Item("2.1.2", "Building the model", 5, ("cnn.py",), q2.model),
-    Item("2.1.3", "Training and tuning the model", 12, CNN_ALL, q2.training,
-         grad_only_percent=1.8, trains="cnn"),
-    Item("2.1.4", "Examining loss plots", 2, CNN_ALL, q2.curves, grad_only_percent=0.3,
-         trains="cnn"),
-    Item("2.1.5", "Evaluating the confusion matrix", 2, CNN_ALL, q2.confusion,
-         grad_only_percent=0.3, trains="cnn"),
-    Item("3.2", "Custom feature engineering", 5, ("svm.py",), q3.features),
-    Item("3.3.1", "Build a kernel", 5, ("svm.py",), q3.kernel),
-    Item("3.3.2", "Build a known kernel (RBF)", 5, ("svm.py",), q3.rbf),
-    Item("4.1.1", "Defining the simple RNN model", 2.5,
-         ("rnn.py", "base_sequential_model.py"), q4.rnn, bonus=True),
-    Item("4.1.2", "Defining the LSTM model", 2.5,
-         ("lstm.py", "base_sequential_model.py"), q4.lstm, bonus=True),
+    _item("1.1.2", NN, q1.softmax),
+    _item("1.1.3", NN, q1.softsign),
+    _item("1.1.4", NN, q1.dropout),
+    _item("1.1.5", NN, q1.cross_entropy),
+    _item("1.1.6", NN, q1.forward),
+    _item("1.1.7", NN, q1.gradients),
+    _item("1.1.8", NN, q1.update_sgd),
+    _item("1.1.9", NN, q1.update_adam),
+    _item("1.1.10", NN, q1.backward),
+    _item("1.1.11", NN, q1.loop_item("gd"), trains="nn"),
+    _item("1.1.12", NN, q1.loop_item("mbgd"), trains="nn"),
+    _item("1.1.13", NN, q1.loop_item("gd_adam"), trains="nn"),
+    _item("1.1.14", NN, q1.loop_item("mbgd_adam"), trains="nn"),
+    _item("1.2.1", NN, q1.training_item("gd", (3, 2, 2.5)), trains="nn"),
+    _item("1.3", NN, q1.training_item("mbgd", (2.5, 2.5, 2.5)), trains="nn"),
+    _item("1.4", NN, q1.training_item("gd_adam", (2.5, 2.5, 2.5)), trains="nn"),
+    _item("1.5", NN, q1.training_item("mbgd_adam", (2.5, 2.5, 2.5)), trains="nn"),
+    _item("2.1.1", ("cnn_image_transformations.py",), q2.transforms),
+    _item("2.1.2", ("cnn.py",), q2.model),
+    _item("2.1.3", CNN_ALL, q2.training, trains="cnn"),
+    _item("2.1.4", CNN_ALL, q2.curves, trains="cnn"),
+    _item("2.1.5", CNN_ALL, q2.confusion, trains="cnn"),
+    _item("3.2", ("svm.py",), q3.features),
+    _item("3.3.1", ("svm.py",), q3.kernel),
+    _item("3.3.2", ("svm.py",), q3.rbf),
+    _item("4.1.1", ("rnn.py", "base_sequential_model.py"), q4.rnn),
+    _item("4.1.2", ("lstm.py", "base_sequential_model.py"), q4.lstm),
 )
 
 

@@ -4,6 +4,9 @@ import unittest
 
 import numpy as np
 
+import pandas as pd
+from sklearn.svm import SVC
+
 import svm
 from utilities.localtests.compare import assert_close
 
@@ -37,8 +40,23 @@ SVM_RBF_K = np.array([
 SVM_RTOL = 1e-12
 
 
+# The Q3.2 data, read from the folder the notebook runs in.
+SVM_ARTIFICIAL_DATA = "data/artificial_data.csv"
+
+
 class TestSVM(unittest.TestCase):
-    """Local tests for svm.kernel_construction and svm.rbf_kernel."""
+    """Local tests for svm.feature_construction, svm.kernel_construction and svm.rbf_kernel."""
+
+    def test_feature_construction(self):
+        df = pd.read_csv(SVM_ARTIFICIAL_DATA)
+        X, y = df[["x_1", "x_2"]].to_numpy(), df["y"].to_numpy()
+        mapped = svm.feature_construction(X)
+        self.assertEqual(np.ndim(mapped), 2, "feature_construction must return (N, D') features")
+        self.assertEqual(len(mapped), len(X), "feature_construction must return one row per point")
+        accuracy = SVC(kernel="linear").fit(mapped, y).score(mapped, y)
+        self.assertEqual(accuracy, 1.0, f"a linear SVC on feature_construction(X) reaches training "
+                         f"accuracy {accuracy:.3f}; the map must make the classes linearly separable")
+        print("test_feature_construction passed!")
 
     def test_kernel(self):
         K = svm.kernel_construction(SVM_X, svm_poly_phi)
