@@ -18,6 +18,7 @@ from pathlib import Path
 from .checks_q1 import summarise_run
 from .paths import EXPECTED_FILE, PROBES_DIR, SOURCE_ROOT, SUBMISSION_FILES
 from .probes import PROBES
+from .workspace import Context, prepare_workspace
 
 # Probes whose result is checked by properties or absolute bars, not compared
 # with the reference: nothing to store.
@@ -74,8 +75,6 @@ def is_stale(path=EXPECTED_FILE, root=SOURCE_ROOT):
 
 def build(path=EXPECTED_FILE, root=SOURCE_ROOT):
     """Run the stored probes on the reference at ``root`` and write ``path``."""
-    from .runner import Context, prepare_workspace
-
     with tempfile.TemporaryDirectory(prefix="grader-expected-") as scratch:
         workspace, _ = prepare_workspace(root, Path(scratch))
         ctx = Context(workspace, {"jobs": {}}, timeout_scale=1.0)

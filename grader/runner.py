@@ -6,128 +6,18 @@ Only this (parent) process computes scores and writes the results file, after
 every job has ended, replacing whatever may be at that path.
 """
 
-import ast
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from utilities.submission import import_notes
-
 from . import expected as expected_values
 from . import table
-from .checks_q1 import summarise_run
 from .compare import JobFailed
-from .paths import PROBES_DIR, SOURCE_ROOT, SUBMISSION_FILES, TEMPLATES_DIR
-from .release import write_stubs
-from .sandbox import JobResult, Limits, hide_from_jobs, run_job
-
-# Seconds per job: probes of single functions, the Q1 training runs, the CNN
-# training (the course allows 5-10 minutes on a CPU for tune()).
-TIMEOUTS = {"nn_train_": 600, "cnn_train": 1800}
-UNIT_TIMEOUT = 120
-
-
-def find_submitted(submission_dir):
-    """``{file name: path}`` of the graded files found (shallowest first) in the upload."""
-    found = {}
-    paths = sorted(Path(submission_dir).rglob("*.py"), key=lambda p: (len(p.parts), str(p)))
-    for path in paths:
-        if path.name in SUBMISSION_FILES and path.name not in found and path.is_file():
-            found[path.name] = path
-    return found
-
-
-def _templates(scratch):
-    if TEMPLATES_DIR.is_dir():
-        return TEMPLATES_DIR
-    write_stubs(scratch / "templates", SOURCE_ROOT, SUBMISSION_FILES)
-    return scratch / "templates"
-
-
-def prepare_workspace(submission_dir, scratch):
-    """Build the workspace every job copies; returns (path, notes per file name)."""
-    workspace, templates = scratch / "workspace", _templates(scratch)
-    workspace.mkdir()
-    found, notes = find_submitted(submission_dir), {}
-    for name in SUBMISSION_FILES:
-        template = (templates / name).read_text()
-        if name in found:
-            text = found[name].read_bytes().decode("utf-8", "replace")
-            notes[name] = import_notes(name, text, template)
-        else:
-            text, notes[name] = template, [f"{name} was not submitted; graded as the template"]
-        (workspace / name).write_text(text)
-    shutil.copytree(SOURCE_ROOT / "utilities", workspace / "utilities",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(PROBES_DIR, workspace / "_probes", ignore=shutil.ignore_patterns("__pycache__"))
-    # One copy per grading: a job that writes into data/ cannot reach the
-    # repository's (or autograder's) own copy through this link.
-    shutil.copytree(SOURCE_ROOT / "data", scratch / "data", ignore=shutil.ignore_patterns("raw"))
-    (workspace / "data").symlink_to(scratch / "data")
-    for path in [scratch, *scratch.rglob("*")]:
-        if not path.is_symlink():
-            os.chmod(path, 0o755 if path.is_dir() else 0o644)
-    return workspace, notes
-
-
-class Context:
-    """What a check sees: job values (run lazily, once each) and expected values.
-
-    ``known_jobs`` ({probe name: value}) are results already computed for this
-    very submission, used instead of running those probes again.
-    """
-
-    def __init__(self, workspace, expected, timeout_scale, threads=None, known_jobs=None):
-        self._workspace, self._expected, self._scale = workspace, expected, timeout_scale
-        self._threads = threads
-        self._jobs = {name: JobResult(True, value, "", "", 0.0)
-                      for name, value in (known_jobs or {}).items()}
-        self._y_test, self._mri, self.used = None, None, []
-
-    def _limits(self, name):
-        timeout = next((t for prefix, t in TIMEOUTS.items() if name.startswith(prefix)),
-                       UNIT_TIMEOUT)
-        return Limits(timeout_s=timeout * self._scale, threads=self._threads)
-
-    def job(self, name):
-        """The value the probe ``name`` returned; raises JobFailed if it did not finish."""
-        if name not in self._jobs:
-            self._jobs[name] = run_job(name, self._workspace, self._limits(name))
-        result = self._jobs[name]
-        if name not in self.used:
-            self.used.append(name)
-        if not result.ok:
-            raise JobFailed(f"{name}: {result.error}")
-        return result.value
-
-    def output(self, name):
-        return self._jobs[name].output if name in self._jobs else ""
-
-    def expected(self, name):
-        return self._expected["jobs"][name]
-
-    def y_test(self):
-        """One-hot housing test labels, loaded here (in the parent) from the data."""
-        if self._y_test is None:
-            from utilities.utils import get_housing_dataset
-            self._y_test = get_housing_dataset()[3]
-        return self._y_test
-
-    def mri_labels(self):
-        """MRI test labels, loaded here (in the parent) from the data."""
-        if self._mri is None:
-            from utilities.utils import get_mri_dataset
-            self._mri = get_mri_dataset()[3]
-        return self._mri
-
-    def summary(self, name):
-        """Loss trajectory, test CE and confusion diagonal of training job ``name``."""
-        return summarise_run(self.job(name), self.y_test())
-
+from .sandbox import hide_from_jobs
+from .workspace import Context, prepare_workspace
 
 def _grade_item(item, ctx):
     ctx.used = []
@@ -159,7 +49,7 @@ def grade(submission_dir, numbers, expected=None, timeout_scale=1.0, threads=Non
         ctx = Context(workspace, expected, timeout_scale, threads, known_jobs)
         # Labels are loaded before any student code runs.
         ctx.y_test()
-        if any(n.startswith("2.1") for n in numbers):
+        if any(table.item(n).trains == "cnn" for n in numbers):
             ctx.mri_labels()
         graded = {n: _grade_item(table.item(n), ctx) for n in numbers}
     for number, result in graded.items():
