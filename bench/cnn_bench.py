@@ -128,10 +128,13 @@ def main():
     print(f"load average {load_average()}")
 
     runs = []
+    # The epoch timings below use the batch size and precision that tune() chose.
+    batch_size = precision_used = None
     for seed in args.seeds:
         trainer, wall = run_tune(trainset, valset, seed)
         full, leak_free, n_leak_free = accuracy_on_test_set(trainer, testset, args.npz)
         runs.append((wall, max(trainer.test_accuracy_per_epoch), full, leak_free))
+        batch_size, precision_used = trainer.batch_size, trainer.precision
         print(f"tune() seed {seed}: num_epochs {trainer.num_epochs}, batch_size "
               f"{trainer.batch_size}, init_lr {trainer.init_lr}, device {trainer.device}, "
               f"precision {trainer.precision}")
@@ -148,14 +151,13 @@ def main():
 
     if args.repeats < 1:
         return
-    batch_size = trainer.batch_size
     configurations = epoch_configurations()
     timings = {label: [] for label, _, _ in configurations}
     for _ in range(args.repeats):
         for label, precision, layout in configurations:
             timings[label].append(
                 seconds_per_epoch(trainset, testset, precision, layout, batch_size, args.seeds[0]))
-    used = f"{trainer.precision} channels_last"
+    used = f"{precision_used} channels_last"
     for label, times in timings.items():
         note = " <- what tune() ran" if label == used else ""
         print(f"seconds per epoch, {label} (batch {batch_size}): {statistics.median(times):.1f} "
