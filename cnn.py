@@ -8,6 +8,7 @@ Dimension letters used below:
 
 from torch import nn
 
+# BEGIN REFERENCE ONLY
 N_CLASSES = 4
 # Every convolution keeps H and W: a 3x3 kernel with one pixel of padding.
 KERNEL_SIZE = 3
@@ -17,6 +18,7 @@ DROPOUT = 0.2
 # AdaptiveAvgPool2d maps any input size onto this grid, so FC1's input size
 # (64 channels * 7 * 7 = 3136) does not depend on the image size.
 POOLED_SIZE = (7, 7)
+# END REFERENCE ONLY
 
 
 class CNN(nn.Module):

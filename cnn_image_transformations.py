@@ -14,6 +14,7 @@ import torch
 from torch.utils.data import Dataset
 from torchvision.transforms import v2
 
+# BEGIN REFERENCE ONLY
 # A head can tilt a little in the scanner; a few degrees of rotation mimic that
 # without turning corners of the skull out of the frame.
 ROTATION_DEGREES = 10
@@ -22,6 +23,7 @@ ROTATION_DEGREES = 10
 ROTATION_PROBABILITY = 0.5
 # Brains are roughly left-right symmetric and tumours occur on either side.
 FLIP_PROBABILITY = 0.5
+# END REFERENCE ONLY
 
 
 def create_training_transformations():
@@ -32,8 +34,8 @@ def create_training_transformations():
     transform : torchvision.transforms.v2.Compose
         Maps one grayscale image (an ndarray of shape (H, W) or a tensor of
         shape (1, H, W), uint8) to a float32 tensor of shape (1, H, W) in
-        [0, 1], randomly flipped left-right and, with probability
-        ``ROTATION_PROBABILITY``, rotated by up to ``ROTATION_DEGREES``.
+        [0, 1], randomly flipped left-right and, some of the time, rotated
+        by a small random angle.
     """
     # BEGIN SOLUTION
     return v2.Compose([

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from utilities.submission import SUBMISSION_FILES  # noqa: F401  (re-exported)
+from utilities import submission
 
 GRADER_DIR = Path(__file__).resolve().parent
 SOURCE_ROOT = GRADER_DIR.parent
@@ -15,3 +15,5 @@ PROBES_DIR = GRADER_DIR / "probes"
 # Modules the graded code may import besides the submission files.
 SUPPORT_FILES = ("text_generator.py",)
 SUPPORT_DIRS = ("utilities",)
+# The files students upload, as the grader and the self-check both list them.
+SUBMISSION_FILES = submission.SUBMISSION_FILES

@@ -22,6 +22,10 @@ from .paths import SOURCE_ROOT, SUBMISSION_FILES
 
 BEGIN = re.compile(r"^(\s*)# BEGIN SOLUTION\s*$")
 END = re.compile(r"^(\s*)# END SOLUTION\s*$")
+# Module-level lines that only the solution uses (constants of the reference
+# answer) sit between these markers and are deleted from the kit outright.
+REFERENCE_ONLY_BLOCK = re.compile(r"^# BEGIN REFERENCE ONLY\n.*?^# END REFERENCE ONLY\n\n?",
+                                  re.M | re.S)
 STUB = 'raise NotImplementedError("Implement this function (see HW4.ipynb).")'
 ANSWER_STUB = "YOUR ANSWER HERE"
 REFERENCE_ONLY = "reference-only"
@@ -64,7 +68,9 @@ def _regions(lines, where):
 
 
 def strip_solutions(text, where="<text>"):
-    """Return ``text`` with every solution region replaced by a raising stub."""
+    """Return ``text`` with every solution region replaced by a raising stub
+    and every reference-only block deleted."""
+    text = REFERENCE_ONLY_BLOCK.sub("", text)
     lines = text.splitlines(keepends=True)
     out, last = [], 0
     for begin, end, indent in _regions(lines, where):
@@ -74,9 +80,11 @@ def strip_solutions(text, where="<text>"):
 
 
 def solution_lines(text, where="<text>"):
-    """The lines inside solution regions (markers excluded)."""
-    lines = text.splitlines()
-    return [line for b, e, _ in _regions(lines, where) for line in lines[b + 1:e]]
+    """The lines inside solution regions and reference-only blocks (markers excluded)."""
+    blocks = [line for block in REFERENCE_ONLY_BLOCK.findall(text)
+              for line in block.splitlines()[1:] if not line.startswith("# END REFERENCE ONLY")]
+    lines = REFERENCE_ONLY_BLOCK.sub("", text).splitlines()
+    return blocks + [line for b, e, _ in _regions(lines, where) for line in lines[b + 1:e]]
 
 
 def strip_notebook(notebook):

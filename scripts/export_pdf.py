@@ -7,7 +7,6 @@ wraps long code and output lines instead of clipping them. After printing, the
 PDF is checked with poppler-utils (page size, leftover TeX, image count).
 
 Run:  python scripts/export_pdf.py HW4.ipynb -o HW4.pdf
-(`make pdf` does this after `make system-deps` has installed the Debian packages.)
 """
 import argparse
 import os
@@ -25,7 +24,7 @@ from nbconvert import HTMLExporter
 
 INSTALL_HINT = (
     "install with: apt-get install --no-install-recommends "
-    "chromium poppler-utils libjs-mathjax (or run `make system-deps` as root)"
+    "chromium poppler-utils libjs-mathjax (Debian packages; install them as root)"
 )
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 MATHJAX_CANDIDATES = (
@@ -249,7 +248,7 @@ def main(argv=None):
     parser.add_argument("--no-check", action="store_true", help="skip the poppler-utils checks")
     args = parser.parse_args(argv)
     if not args.notebook.is_file():
-        parser.error(f"notebook {args.notebook} not found; execute it first (make notebook)")
+        parser.error(f"notebook {args.notebook} not found; execute it first (python scripts/run_notebook.py HW4.ipynb)")
     output = args.output or args.notebook.with_suffix(".pdf")
     try:
         export_pdf(args.notebook, output, keep_html=args.keep_html)

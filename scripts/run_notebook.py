@@ -2,7 +2,7 @@
 
 Usage: python scripts/run_notebook.py HW4.ipynb [--no-save]
 
-This is what `make notebook` runs. The kernel starts in the notebook's folder
+The kernel starts in the notebook's folder
 with this interpreter, so the modules and data/ resolve as they do in Jupyter.
 Set HW4_SMOKE=1 for the shortened run the tests use.
 

@@ -119,7 +119,8 @@ def main(argv=None):
     print_table(rows)
     problems = rule_problems(folder)
     print()
-    print("Rules: " + ("all eight files present, no new imports." if not problems else ""))
+    print("Rules: " + ("all eight files present, no new imports" if not problems else "")
+          + ("; tune()'s limits are item 2.1.3's local test." if not problems else ""))
     for problem in problems:
         print(f"  - {problem}")
     counts = {s: sum(row[3] == s for row in rows) for s in (PASS, FAIL, ERROR, TODO)}
@@ -132,8 +133,8 @@ def main(argv=None):
         except FileExistsError as e:
             print(f"\n{e}")
             return 2
-        print(f"\nWrote {path} with the {len(SUBMISSION_FILES) - sum(1 for p in problems if p.endswith('is missing'))} "
-              "submission files; upload it to Gradescope.")
+        with zipfile.ZipFile(path) as archive:
+            print(f"\nWrote {path} with {len(archive.namelist())} files; upload it to Gradescope.")
     return 0 if counts[PASS] == sum(counts.values()) and not problems else 1
 
 

@@ -4,7 +4,7 @@ The points are the course's ("Deliverables and Points Distribution"): 135
 base points for graduates (126 programming, 9 written) and 94 for
 undergraduates (85 + 9), a 6% programming bonus that undergraduates earn on
 the graduate-only items, and bonuses for everyone on 2.2 and Q4. The
-autograder (grader/table.py) takes every programming item's weight from
+autograder's points table takes every programming item's weight from
 here, the notebook shows each item's line from ``points_line``, and
 ``python -m utilities.check`` runs the ``local`` tests per item.
 """

@@ -17,7 +17,7 @@ image (``crop=`` below):
     filter. This is the project's earlier pipeline, kept to compare with.
 
 ``utilities.utils.get_mri_dataset`` calls :func:`build_mri_npz` when the
-shipped npz is missing; ``scripts/build_mri_data.py`` builds the shipped file
+shipped npz is missing; the instructor's build script makes the shipped file
 with it.
 
 Choices for imperfect input:
@@ -25,8 +25,7 @@ Choices for imperfect input:
 * A file that PIL cannot decode stops the build with a ``ValueError`` naming
   it (silently skipping it would shift every index after it, including
   ``test_in_train``).
-* A raw folder without ``Testing/`` (such as the 8-image sample in
-  ``tests/fixtures/mri_sample``) is built with empty test arrays and a warning.
+* A raw folder without ``Testing/`` (such as an 8-image sample) is built with empty test arrays and a warning.
 """
 
 import functools

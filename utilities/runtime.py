@@ -107,7 +107,7 @@ def memory_format(device, precision):
     """Layout for image batches and convolution weights on ``device`` at ``precision``.
 
     oneDNN's CPU convolutions run fastest in ``channels_last`` in float32 as
-    well as bf16 (bench/cnn_bench.py prints both layouts); on CUDA it is
+    well as bf16 (the instructor's CNN bench prints both layouts); on CUDA it is
     cuDNN's fast path for bf16, while float32 keeps the default layout.
     """
     if device.type == "cpu" or precision == "bf16":

@@ -146,7 +146,7 @@ def get_mri_dataset(classes=MRI_CLASSES, npz_path=MRI_FILE, raw_dir=MRI_RAW_DIR,
     crop : {"course", "head"}, default="course"
         The preprocessing the arrays must come from; ``"head"`` is the earlier
         crop to the head. An existing ``npz_path`` built the other way raises
-        ValueError (build one with ``scripts/build_mri_data.py --crop``).
+        ValueError (the instructor's build script makes one with ``--crop``).
 
     Returns
     -------
@@ -187,7 +187,7 @@ def get_mri_dataset(classes=MRI_CLASSES, npz_path=MRI_FILE, raw_dir=MRI_RAW_DIR,
             raise ValueError(
                 f"{npz_path} holds crop={built_with!r} images, but crop={crop!r} was asked for; "
                 f"pass another npz_path, or build one with "
-                f"`python scripts/build_mri_data.py --crop {crop} --out PATH`"
+                f"the instructor's build script (build_mri_data, --crop {crop})"
             )
         stored = [str(c) for c in arrays["classes"]]
         ids = [stored.index(c) for c in classes]

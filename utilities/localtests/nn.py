@@ -1,7 +1,7 @@
 """Local tests of NN.py (Q1), the ones the notebook calls, e.g. ``TestNN("test_softmax").test_softmax()``.
 
-Every expected literal states where it came from; tests/test_nn.py recomputes
-each one from an independent reference.
+Every expected literal states where it came from; the instructor's test suite
+recomputes each one from an independent reference.
 """
 
 import unittest
@@ -13,7 +13,7 @@ from utilities.localtests.compare import assert_close, assert_same_keys
 from utilities.utils import get_housing_dataset
 
 # A toy network set through init_parameters(param=...): D=2 features, hidden
-# sizes (3, 2), C=3 classes, N=6 rows. tests/test_nn.py recomputes every
+# sizes (3, 2), C=3 classes, N=6 rows. the instructor's test suite recomputes every
 # expected literal of this section from these inputs with independent code
 # (scipy, torch float64 autograd, np.random.choice, and an Adam written
 # separately from its formula); literals are rounded to 1e-10.

@@ -16,7 +16,7 @@ from utilities.localtests.compare import assert_close
 Q4_VOCAB, Q4_SEQ_LEN, Q4_EMBED, Q4_UNITS = 5, 4, 3, 4
 Q4_TOY_X = np.array([[0, 1, 2, 3], [4, 3, 2, 1]])  # (N=2, T=4)
 # Logits (N, V) for Q4_TOY_X with the weights of q4_toy_values(), computed by a
-# float64 NumPy loop over time steps (tests/test_rnn.py: numpy_recurrent_logits).
+# float64 NumPy loop over time steps (the instructor's test suite recomputes them).
 RNN_TOY_LOGITS = np.array([[-0.289288, 0.656867, -0.010530, 0.878175, -0.557860],
                            [-0.127024, 0.552146, 0.015026, 0.937061, -0.689030]])
 LSTM_TOY_LOGITS = np.array([[0.149669, 0.112380, 0.527062, 0.458483, -0.342728],
