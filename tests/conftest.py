@@ -3,6 +3,7 @@
 import pytest
 import torch
 
+from grader import expected as expected_values
 from grader.probes import cnn as cnn_probes
 
 
@@ -18,3 +19,13 @@ def reference_tune():
     # The probe seeds torch itself, as in a grading job; this process's generator is kept.
     with torch.random.fork_rng():
         return cnn_probes.tuned_trainer()
+
+
+@pytest.fixture(scope="session")
+def expected_file(tmp_path_factory):
+    """grader/expected.json, or fresh values in a temporary file when it is stale."""
+    if not expected_values.is_stale():
+        return expected_values.EXPECTED_FILE
+    path = tmp_path_factory.mktemp("expected") / "expected.json"
+    expected_values.build(path)
+    return path
