@@ -591,3 +591,38 @@ def test_curve_summary_on_a_hand_checkable_curve():
     assert curve_summary([3.0, 2.0, 1.0])["largest rise"] == 0.0
     with pytest.raises(ValueError, match="at least 2 records, got 1"):
         curve_summary([1.0])
+
+
+def test_network_summary_matches_sklearn_and_torch():
+    import torch
+    from sklearn.metrics import confusion_matrix
+
+    from NN import NeuralNet
+    from utilities.reporting import network_summary
+
+    x_train, y_train, x_test, y_test = utils.get_housing_dataset()
+    nn = NeuralNet(y_train, use_dropout=False, use_adam=False)
+    nn.loss = [1.2, 0.9]
+    summary = network_summary(nn, x_test, y_test, utils.HOUSING_CLASSES)
+    truth, predicted = np.argmax(y_test, axis=1), nn.predict(x_test)
+    recall = np.diag(confusion_matrix(truth, predicted, labels=[0, 1, 2], normalize="true"))
+    probabilities = torch.from_numpy(nn.forward(x_test, use_dropout=False))
+    ce = torch.nn.functional.nll_loss(torch.log(probabilities), torch.from_numpy(truth)).item()
+    assert summary["final training loss"] == 0.9
+    assert summary["test CE"] == pytest.approx(ce, rel=1e-12)
+    assert [summary[f"recall {c}"] for c in utils.HOUSING_CLASSES] == pytest.approx(recall)
+
+
+def test_sequence_summary_on_a_hand_checkable_history():
+    import torch
+
+    from utilities.reporting import sequence_summary
+
+    class Wrapper:
+        model = torch.nn.Linear(3, 2)  # 3 * 2 weights + 2 biases
+
+    history = {"train": [2.0, 1.5, 1.2], "val": [2.1, 1.7, 1.8], "epoch_seconds": [10, 20, 30]}
+    assert sequence_summary(Wrapper(), history) == pytest.approx({
+        "parameters": 8, "epochs": 3, "seconds per epoch": 20.0, "train minutes": 1.0,
+        "final train loss": 1.2, "final val loss": 1.8, "best val loss": 1.7, "best epoch": 2,
+        "train loss at best epoch": 1.5})

@@ -53,6 +53,22 @@ def plot_confusion(y_true, y_pred, labels, title):
     return np.diag(display.confusion_matrix)
 
 
+def plot_points(X, y, title):
+    """Scatter 2-D points coloured by their label (red +1, blue -1).
+
+    Parameters
+    ----------
+    X : ndarray of shape (N, 2)
+    y : ndarray of shape (N,), labels in {-1, 1}
+    title : str
+    """
+    fig, ax = plt.subplots(figsize=(4.5, 3.5))
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", edgecolors="k")
+    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$")
+    fig.tight_layout()
+    plt.show()
+
+
 def show_images(images, titles=None, columns=5):
     """Show grayscale images in a grid.
 
