@@ -160,28 +160,34 @@ class BaseSequentialModel:
     def _autocast(self):
         return runtime.autocast(self.device, self.precision)
 
-    def _check_data(self, x, y):
-        """Validate ``x`` (N, T) and ``y`` (N, 1) or (N,) and convert them to int64 tensors.
+    def _as_indices(self, arr, name):
+        """``arr`` as an int64 tensor, or ValueError unless it holds indices in [0, V).
 
         Float arrays are accepted when every value is a whole number, since
         ``preprocess_text_data`` stores the indices as float32.
         """
-        x, y = np.asarray(x), np.asarray(y).reshape(-1)
+        if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)) \
+                or not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
+            raise ValueError(f"{name} must hold whole-number character indices, got dtype "
+                             f"{arr.dtype}; pass the arrays from preprocess_text_data")
+        if arr.size and (arr.min() < 0 or arr.max() >= self.vocab_size):
+            raise ValueError(f"{name} indices must lie in [0, {self.vocab_size}), "
+                             f"got [{arr.min():g}, {arr.max():g}]")
+        return torch.as_tensor(arr.astype(np.int64))
+
+    def _check_windows(self, x):
+        """Validate windows ``x`` of shape (N, T) and return them as an int64 tensor."""
+        x = np.asarray(x)
         if x.ndim != 2 or x.shape[1] != self.max_input_len:
             raise ValueError(f"x must have shape (N, {self.max_input_len}), got {x.shape}")
+        return self._as_indices(x, "x")
+
+    def _check_data(self, x, y):
+        """Validate windows ``x`` (N, T) and targets ``y`` (N, 1) or (N,); return int64 tensors."""
+        x, y = self._check_windows(x), np.asarray(y).reshape(-1)
         if len(y) != len(x):
             raise ValueError(f"x and y must hold the same number of windows, got {len(x)} and {len(y)}")
-        for name, arr in (("x", x), ("y", y)):
-            if not (np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)) \
-                    or not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
-                raise ValueError(f"{name} must hold whole-number character indices, got dtype "
-                                 f"{arr.dtype}; pass the arrays from preprocess_text_data")
-            if arr.size and (arr.min() < 0 or arr.max() >= self.vocab_size):
-                raise ValueError(
-                    f"{name} indices must lie in [0, {self.vocab_size}), "
-                    f"got [{arr.min():g}, {arr.max():g}]"
-                )
-        return torch.as_tensor(x.astype(np.int64)), torch.as_tensor(y.astype(np.int64))
+        return x, self._as_indices(y, "y")
 
     def train(self, x, y, train_from_scratch=False, *, validation_fraction=0.0,
               clip_norm=CLIP_NORM, verbose=True):
@@ -346,7 +352,7 @@ class BaseSequentialModel:
             Each row sums to 1.
         """
         self._require_model()
-        x, _ = self._check_data(x, np.zeros(len(np.asarray(x)), dtype=np.int64))
+        x = self._check_windows(x)
         return torch.softmax(self._logits(x), dim=1).cpu().numpy()
 
     def save_weights(self):

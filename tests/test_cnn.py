@@ -258,8 +258,9 @@ def test_trainer_takes_its_precision_from_the_runtime_policy(mri, monkeypatch):
 
 
 @pytest.mark.parametrize("bad, shown", [
-    (dict(init_lr=-0.1), "init_lr=-0.1"), (dict(num_epochs=0), "num_epochs=0"),
-    (dict(batch_size=2.5), "batch_size=2.5")])
+    (dict(init_lr=-0.1), "init_lr to be a number > 0, got -0.1"),
+    (dict(num_epochs=0), "num_epochs to be an integer >= 1, got 0"),
+    (dict(batch_size=2.5), "batch_size to be an integer >= 1, got 2.5")])
 def test_train_rejects_bad_hyperparameters(mri, bad, shown):
     trainer = small_trainer(mri, 8, 8, **bad)
     with pytest.raises(ValueError, match=shown):

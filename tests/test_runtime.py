@@ -7,6 +7,8 @@ needs the hardware, and it says so when it skips.
 """
 
 import os
+import re
+from pathlib import Path
 
 import pytest
 import torch
@@ -115,3 +117,24 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
         runtime.atomic_write(path, fail, mode="w")
     assert path.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+
+
+# Names of the hardware, precision and loader machinery that lives in utilities/runtime.py.
+RUNTIME_NAMES = ("runtime", "autocast", "cuda", "bf16", "bfloat16", "float16", "channels_last",
+                 "memory_format", "num_workers", "set_num_threads", "get_cpu_capability",
+                 "mkldnn", "onednn", "torch.amp", "GradScaler")
+EXERCISE_FILES = ("NN.py", "svm.py", "cnn.py", "cnn_image_transformations.py", "rnn.py", "lstm.py")
+
+
+def test_exercises_hold_no_hardware_or_precision_logic():
+    from grader.release import solution_lines
+
+    root = Path(__file__).resolve().parent.parent
+    texts = {name: (root / name).read_text() for name in EXERCISE_FILES}
+    for name in ("cnn_trainer.py", "base_sequential_model.py"):
+        texts[f"{name} (solution regions)"] = "\n".join(solution_lines((root / name).read_text()))
+    found = [f"{where}: {word}" for where, text in texts.items() for word in RUNTIME_NAMES
+             if re.search(rf"\b{re.escape(word)}\b", text, re.I)]
+    assert not found, found
+    # The check can fail: the given train() of the same trainer does use the runtime layer.
+    assert "runtime" in (root / "cnn_trainer.py").read_text()
