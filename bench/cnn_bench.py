@@ -44,6 +44,7 @@ from cnn_image_transformations import (
 )
 from cnn_trainer import Trainer
 from bench.machine import describe
+from bench.results import record
 from utilities.runtime import autocast, cpu_has_native_bf16, default_loader_workers, select_device
 from utilities.utils import (
     MRI_CLASSES, MRI_FILE, get_mri_dataset, get_mri_leak_free_mask, split_mri_validation,
@@ -148,8 +149,12 @@ def main():
         values = [run[column] for run in runs]
         print(f"over seeds {args.seeds}: {label} median {statistics.median(values):.3f}, "
               f"min {min(values):.3f}, max {max(values):.3f}")
+    figures = {f"tune() seed {seed} ({precision_used}): wall s, best validation, test, leak-free test":
+               [round(run[0], 1), *(round(v, 3) for v in run[1:])]
+               for seed, run in zip(args.seeds, runs)}
 
     if args.repeats < 1:
+        record("cnn_bench", figures)
         return
     configurations = epoch_configurations()
     timings = {label: [] for label, _, _ in configurations}
@@ -162,7 +167,9 @@ def main():
         note = " <- what tune() ran" if label == used else ""
         print(f"seconds per epoch, {label} (batch {batch_size}): {statistics.median(times):.1f} "
               f"(runs: {np.round(times, 1).tolist()}){note}")
+        figures[f"training epoch s, {label}, batch {batch_size}"] = round(statistics.median(times), 1)
     print(f"load average {load_average()}")
+    record("cnn_bench", figures)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import numpy as np
 
 from NN import NeuralNet
 from bench.machine import describe
+from bench.results import record
 from utilities.utils import get_housing_dataset
 
 
@@ -115,14 +116,21 @@ def main():
     print(describe())
     print(f"load average before: {os.getloadavg()}")
 
+    figures = {}
     x, y, _, _ = get_housing_dataset()
     ours, plain, drift = time_both(x, y, args.gd_iters, args.repeats)
     report(f"{args.gd_iters} GD iterations on {x.shape[0]} rows", "s", 1, ours, plain, drift)
+    figures[f"{args.gd_iters} GD iterations, course data: wall s (NeuralNet, textbook)"] = \
+        [round(float(ours[0]), 2), round(float(plain[0]), 2)]
 
     x, y, _, _ = get_housing_dataset(n_samples=None)
     ours, plain, drift = time_both(x, y, args.full_iters, args.repeats)
     report(f"per GD iteration on {x.shape[0]} rows", "ms", 1e3 / args.full_iters, ours, plain, drift)
+    figures[f"GD iteration on {x.shape[0]} rows: wall ms (NeuralNet, textbook)"] = \
+        [round(float(ours[0]) * 1e3 / args.full_iters, 2),
+         round(float(plain[0]) * 1e3 / args.full_iters, 2)]
     print(f"load average after: {os.getloadavg()}")
+    record("nn_bench", figures)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ import tempfile
 from lstm import LSTM
 from rnn import RNN
 from bench.machine import describe
+from bench.results import record
 from utilities.utils import load_macbeth_text, preprocess_text_data
 
 MODELS = {"RNN": RNN, "LSTM": LSTM}
@@ -63,6 +64,7 @@ def main():
     data = preprocess_text_data(load_macbeth_text())
     print(f"windows {data['x'].shape}, vocab {data['vocab_size']}, "
           f"load average {os.getloadavg()[0]:.2f}")
+    figures = {}
     with tempfile.TemporaryDirectory() as weights_dir:
         for name in args.models:
             cls = MODELS[name]
@@ -70,6 +72,7 @@ def main():
             fp32, _ = median_epoch_seconds(cls, data, "fp32", args.repeats, weights_dir)
             print(f"{name}: epoch {auto:.1f} s ({used}) vs {fp32:.1f} s (fp32), "
                   f"ratio fp32/used {fp32 / auto:.2f} (median of {args.repeats})")
+            figures[f"{name} epoch s ({used}, fp32)"] = [round(auto, 1), round(fp32, 1)]
             if args.skip_full:
                 continue
             wrapper = full_run(cls, data, weights_dir)
@@ -78,6 +81,11 @@ def main():
                   f"final training loss {history['train'][-1]:.4f}, final validation loss "
                   f"{history['val'][-1]:.4f}, best validation loss {min(history['val']):.4f}; "
                   f"load average {os.getloadavg()[0]:.2f}")
+            figures[f"{name} full run ({wrapper.precision}): s, final training loss, "
+                    "best validation loss"] = [round(sum(history["epoch_seconds"])),
+                                               round(history["train"][-1], 4),
+                                               round(min(history["val"]), 4)]
+    record("rnn_bench", figures)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.metrics.pairwise import rbf_kernel as sklearn_rbf_kernel
 
 from bench.machine import describe
+from bench.results import record
 import svm
 
 
@@ -53,16 +54,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="number of points N")
     parser.add_argument("--features", type=int, nargs="+", default=[2, 64],
-                        help="feature counts D (2: exact differences, 64: Gram path)")
+                        help="feature counts D")
     parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     print(describe())
     print(f"rbf_kernel on {args.n} x {args.n} points, median of {args.repeats} runs")
+    figures = {}
     for d in args.features:
         ours, theirs, max_rel = compare(args.n, d, args.repeats, args.seed)
         print(f"D={d:<4} svm {1e3 * ours:8.1f} ms   sklearn {1e3 * theirs:8.1f} ms   "
               f"ratio {ours / theirs:5.2f}   max rel diff {max_rel:.1e}")
+        figures[f"rbf_kernel {args.n} x {args.n}, D={d}: ms (svm, sklearn)"] = \
+            [round(1e3 * float(ours), 1), round(1e3 * float(theirs), 1)]
+    record("svm_bench", figures)
 
 
 if __name__ == "__main__":
