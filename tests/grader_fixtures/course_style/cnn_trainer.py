@@ -32,7 +32,7 @@ class Trainer:
         """
         Set the hyperparameters and train the model.
         """
-        self.num_epochs = 8
+        self.num_epochs = 6
         self.batch_size = 32
         self.init_lr = 0.003
         self.train()
