@@ -97,9 +97,9 @@ ITEMS = (
                "at least two Conv2d and two Linear layers and logits of shape (N, 4)"),
     GradedItem("2.1.3", "Training and tuning the model", 12,
                "cnn_trainer.py: Trainer.run_epoch, Trainer.tune", ("TestCNN.test_tune_limits",),
-               "run_epoch's totals on a fixed batch (4 points), then your tune() trained on the "
-               "course data: 2 points for any result, 2 more at 70%, 75% and 80% best validation "
-               "accuracy", undergraduate_bonus=1.8),
+               "the totals that run_epoch returns on a fixed batch (4 points), then your tune() "
+               "trained on the course data: 2 points for any result, 2 more at 70%, 75% and 80% "
+               "best validation accuracy", undergraduate_bonus=1.8),
     GradedItem("2.1.4", "Examining loss plots", 2, "cnn_trainer.py (your tune() run)",
                grader="training loss and accuracy improve from the first epoch to the last, "
                       "validation ones at their best", undergraduate_bonus=0.3),
