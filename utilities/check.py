@@ -119,10 +119,13 @@ def main(argv=None):
     print_table(rows)
     problems = rule_problems(folder)
     print()
-    print("Rules: " + ("all eight files present, no new imports" if not problems else "")
-          + ("; tune()'s limits are item 2.1.3's local test." if not problems else ""))
-    for problem in problems:
-        print(f"  - {problem}")
+    if problems:
+        print("Rules the autograder enforces, broken here:")
+        for problem in problems:
+            print(f"  - {problem}")
+    else:
+        print("Rules: all eight files present, no new imports; tune()'s limits are item 2.1.3's "
+              "local test.")
     counts = {s: sum(row[3] == s for row in rows) for s in (PASS, FAIL, ERROR, TODO)}
     print(f"\nLocal tests: {counts[PASS]} items pass, {counts[FAIL]} fail, {counts[ERROR]} raise "
           f"an error, {counts[TODO]} not implemented. The autograder checks more than these "
