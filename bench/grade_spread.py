@@ -47,12 +47,10 @@ def nn_source(name):
 
 def verdicts(name):
     """{item: [verdict of each part]} for the Q1 training items of submission ``name``."""
-    from grader import checks_q1 as q1
     from grader import expected as expected_values
     from grader import table
     from grader.probes import inputs
     from grader.probes import nn as probes
-    from utilities.utils import get_housing_dataset
 
     folder = Path(tempfile.mkdtemp(prefix="grade-spread-"))
     (folder / "NN.py").write_text(nn_source(name))
@@ -60,9 +58,9 @@ def verdicts(name):
     jobs = {}
     with contextlib.redirect_stdout(io.StringIO()):
         for run in inputs.NN_RUNS:
-            jobs[f"nn_train_{run}"] = probes.PROBES[f"nn_train_{run}"]()
-            jobs[f"nn_first_{run}"] = probes.PROBES[f"nn_first_{run}"]()
-    expected, y_test = expected_values.load(), get_housing_dataset()[3]
+            for name in (f"nn_train_{run}", f"nn_first_{run}"):
+                jobs[name] = probes.PROBES[name].run()
+    expected = expected_values.load()
 
     class Context:
         def job(self, job):
@@ -72,10 +70,9 @@ def verdicts(name):
             return expected["jobs"][job]
 
         def summary(self, job):
-            return q1.summarise_run(jobs[job], y_test)
+            return probes.PROBES[job].summary(jobs[job])
 
-    items = [i for i in table.ITEMS if i.trains == "nn"]
-    return {i.number: [bool(ok) for _, ok, _ in i.check(Context())] for i in items}
+    return {n: [bool(ok) for ok, _ in table.item(n).check(Context())] for n in table.NN_TRAINING}
 
 
 def run_child(name, env):

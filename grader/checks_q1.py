@@ -1,9 +1,9 @@
 """Parent-side checks for Q1 (``NN.py``): each returns the parts of one sub-item.
 
-A part is ``(points, passed, message)``; the item's score is the sum of the
-passed parts' points (scaled to the variant's weight). Unit items are all or
-nothing, as in the course; the training items (1.2.1, 1.3-1.5) award the
-three parts the course lists.
+A check returns one ``(passed, message)`` per part and no points: the
+part's share of the item's points is declared in grader/table.py. Unit
+items are all or nothing, as in the course; the training items (1.2.1,
+1.3-1.5) have the three parts the course lists.
 """
 
 import numpy as np
@@ -28,32 +28,32 @@ GD_RISE_TOLERANCE = 1e-3
 DROP_FRACTION_TOLERANCE = 0.02  # 6 standard deviations for 20,000 units at p = 0.3
 
 
-def _matches(ctx, job, names, points):
+def _matches(ctx, job, names):
     value, expected = ctx.job(job), ctx.expected(job)
     ok, messages = all_close([(value[k], expected[k], label) for k, label in names])
-    return [(points, ok, "; ".join(messages))]
+    return [(ok, "; ".join(messages))]
 
 
 def softmax(ctx):
-    return _matches(ctx, "nn_softmax", [("u", "softmax(u)"), ("big", "softmax at |u| = 1e4")], 2.5)
+    return _matches(ctx, "nn_softmax", [("u", "softmax(u)"), ("big", "softmax at |u| = 1e4")])
 
 
 def softsign(ctx):
     names = [("s", "softsign(u)"), ("d", "derivative_softsign(u)")]
-    return _matches(ctx, "nn_softsign", names, 2.5)
+    return _matches(ctx, "nn_softsign", names)
 
 
 def dropout(ctx):
     value, u, p = ctx.job("nn_dropout"), inputs.dropout_input(), inputs.DROPOUT_PROB
     mask = as_array(value["mask"])
     if mask is None or mask.shape != u.shape or not np.all((mask == 0) | (mask == 1)):
-        return [(5, False, f"mask must be 0/1 values of shape {u.shape}")]
+        return [(False, f"mask must be 0/1 values of shape {u.shape}")]
     dropped = float(np.mean(mask == 0))
     if abs(dropped - p) > DROP_FRACTION_TOLERANCE:
-        return [(5, False, f"dropped a fraction {dropped:.3f} of units, expected about {p}")]
+        return [(False, f"dropped a fraction {dropped:.3f} of units, expected about {p}")]
     ok, messages = all_close([(value["out"], u * mask / (1 - p), "out = u * mask / (1 - p)"),
                               (value["out0"], u, "prob = 0 leaves u unchanged")])
-    return [(5, ok, "; ".join(messages))]
+    return [(ok, "; ".join(messages))]
 
 
 def cross_entropy(ctx):
@@ -62,58 +62,34 @@ def cross_entropy(ctx):
     zero = as_array(value["ce_zero"])
     if ok and (zero is None or zero.shape != () or not np.isfinite(zero)):
         ok, message = False, "cross-entropy must stay finite when a probability is 0"
-    return [(2.5, ok, message)]
+    return [(ok, message)]
 
 
 def forward(ctx):
     value, expected = ctx.job("nn_forward"), ctx.expected("nn_forward")
-    return [(5, *close(value["o3"], expected["o3"], "forward without dropout")),
-            (5, *close(value["o3_dropout"], expected["o3_dropout"], "forward with dropout"))]
+    return [close(value["o3"], expected["o3"], "forward without dropout"),
+            close(value["o3_dropout"], expected["o3_dropout"], "forward with dropout")]
 
 
 def gradients(ctx):
     return _matches(ctx, "nn_gradients", [("plain", "gradients"),
-                                         ("dropout", "gradients with dropout")], 7.5)
+                                         ("dropout", "gradients with dropout")])
 
 
 def update_sgd(ctx):
     value, expected = ctx.job("nn_update_sgd"), ctx.expected("nn_update_sgd")
-    return [(5, *close(value, expected, "parameters after one SGD step"))]
+    return [close(value, expected, "parameters after one SGD step")]
 
 
 def update_adam(ctx):
     value, expected = ctx.job("nn_update_adam"), ctx.expected("nn_update_adam")
-    return [(5, *close(value, expected, "parameters after each of three Adam steps"))]
+    return [close(value, expected, "parameters after each of three Adam steps")]
 
 
 def backward(ctx):
     # The course's backward(y, yh) updates the weights; what it returns is not
     # part of the contract, so only the updated parameters are graded.
-    return _matches(ctx, "nn_backward", [("parameters", "updated parameters")], 5)
-
-
-def summarise_run(value, y_test):
-    """Loss trajectory, largest rise, test CE and confusion diagonal of a ``nn_train_*`` result.
-
-    The probe trains with ``local_test=True``, so the loss of every iteration
-    is recorded; the trajectory keeps every 1000th, the course's record, and
-    ``rise`` is the largest increase between two consecutive iterations.
-    """
-    loss, yh = as_array(value["loss"]), as_array(value["yh_test"])
-    summary = {"loss": None, "rise": None, "ce": None, "diag": None}
-    if loss is not None and loss.size >= 2 and np.all(np.isfinite(loss)):
-        loss = loss.ravel()
-        every = inputs.COURSE_RECORD_EVERY if loss.size == inputs.TRAIN_ITERATIONS else 1
-        summary["loss"] = loss[::every].tolist()
-        summary["rise"] = _largest_rise(loss)
-    if yh is None or yh.shape != y_test.shape or not np.all(np.isfinite(yh)):
-        return summary
-    if np.any(yh < 0) or not np.allclose(yh.sum(axis=1), 1, rtol=0, atol=1e-6):
-        return summary
-    summary["ce"] = float(-np.mean(np.sum(y_test * np.log(np.maximum(yh, 1e-300)), axis=1)))
-    truth, pred = y_test.argmax(axis=1), yh.argmax(axis=1)
-    summary["diag"] = [float(np.mean(pred[truth == c] == c)) for c in range(y_test.shape[1])]
-    return summary
+    return _matches(ctx, "nn_backward", [("parameters", "updated parameters")])
 
 
 def _trajectory(summary, expected, smooth):
@@ -131,11 +107,6 @@ def _trajectory(summary, expected, smooth):
     ok = loss[-third:].mean() < loss[:third].mean() and gap.mean() <= NOISY_TRAJECTORY_GAP
     return ok, (f"mean loss {loss[:third].mean():.3f} (first third) -> {loss[-third:].mean():.3f} "
                 f"(last third), mean gap to expected {gap.mean():.3f}")
-
-
-def _largest_rise(loss):
-    """Largest increase between consecutive recorded losses (0 for a run that never rises)."""
-    return float(np.max(np.diff(loss), initial=0.0))
 
 
 def _unstable(rise):
@@ -164,15 +135,15 @@ def _diag(diag, expected):
                                f"{np.round(expected, 3).tolist()} (largest gap {gap:.3f})"
 
 
-def training_item(run, points):
+def training_item(run):
     """Check for 1.2.1 (run 'gd') and 1.3-1.5: trajectory, final CE, confusion diagonal."""
     def check(ctx):
         s, e = ctx.summary(f"nn_train_{run}"), ctx.expected(f"nn_train_{run}")
         ok_t, msg_t = _trajectory(s, e["loss"], smooth=run == "gd")
         unstable = _unstable(s["rise"]) if run == "gd" else ""
         if unstable:
-            return [(points[0], ok_t, msg_t), (points[1], False, f"test CE {unstable}"),
-                    (points[2], False, f"confusion diagonal {unstable}")]
+            return [(ok_t, msg_t), (False, f"test CE {unstable}"),
+                    (False, f"confusion diagonal {unstable}")]
         if s["ce"] is None:
             ok_c, msg_c = False, "no valid test-set probabilities"
         elif run == "gd":
@@ -180,8 +151,7 @@ def training_item(run, points):
         else:
             ok_c = abs(s["ce"] - e["ce"]) <= CE_MARGIN
             msg_c = f"test CE {s['ce']:.3f}, expected {e['ce']:.3f} +- {CE_MARGIN}"
-        return [(points[0], ok_t, msg_t), (points[1], ok_c, msg_c),
-                (points[2], *_diag(s["diag"], e["diag"]))]
+        return [(ok_t, msg_t), (ok_c, msg_c), _diag(s["diag"], e["diag"])]
     return check
 
 
@@ -194,5 +164,5 @@ def loop_item(run):
         if ok:
             ok = ce is not None and ce <= ANY_CE_BAR
             message += f"; final test CE {ce if ce is None else round(ce, 3)} (bar {ANY_CE_BAR})"
-        return [(2.5, ok, message)]
+        return [(ok, message)]
     return check

@@ -1,8 +1,8 @@
 """Parent-side checks for Q2 (CNN); see checks_q1 for the part format.
 
-2.1.3's 12 points: 4 for ``run_epoch`` (the function the course asks for
-there) and 8 for the course's accuracy tiers on the best validation accuracy
-of ``tune()``: 2 for any result, +2 at 70 %, +2 at 75 %, +2 at 80 %.
+2.1.3 has five parts: ``run_epoch`` (the function the course asks for
+there), then the course's accuracy tiers on the best validation accuracy of
+``tune()``: any result, 70 %, 75 %, 80 % (4 + 2 + 2 + 2 + 2 of its 12 points).
 
 The probes use the course's API only (see ``probes/cnn.py``), so a
 submission written against the course's skeleton is graded as it stands.
@@ -42,13 +42,13 @@ def transforms(ctx):
             or v["label"] != 1:
         problems.append("TransformedDataset: expected .data float32 (N, 1, 84, 84), .targets "
                         "int64, items (image (1, 84, 84), label)")
-    return [(5, not problems, "; ".join(problems) or "transforms and dataset behave as required")]
+    return [(not problems, "; ".join(problems) or "transforms and dataset behave as required")]
 
 
 def model(ctx):
     v = ctx.job("cnn_model")
     ok = v["conv"] >= 2 and v["linear"] >= 2 and v["out_shape"] == [2, 4]
-    return [(5, ok, f"{v['conv']} convolutional and {v['linear']} dense layers (need >= 2 each), "
+    return [(ok, f"{v['conv']} convolutional and {v['linear']} dense layers (need >= 2 each), "
                     f"output shape {v['out_shape']} for 2 images (need [2, 4])")]
 
 
@@ -65,7 +65,7 @@ def _run_epoch_part(ctx):
     train_total, train_correct, train_loss = v["train"]
     ok = ok and v["changed_train"] and train_total == n_images and 0 <= train_correct <= n_images
     ok = ok and bool(np.isfinite(train_loss))
-    return (4, bool(ok), f"run_epoch: eval (total, correct, running_loss) "
+    return (bool(ok), f"run_epoch: eval (total, correct, running_loss) "
                          f"{np.round(v['eval'], 4).tolist()} vs {n_images} images, "
                          f"{v['probe_correct']} correct, mean loss {v['probe_loss']:.4f} over "
                          f"{n_batches} batches; weights changed in eval {v['changed_eval']}, "
@@ -76,29 +76,29 @@ def training(ctx):
     parts = [_run_epoch_part(ctx)]
     val_accuracy = as_array(ctx.job("cnn_train")["history"][3])
     best = float(val_accuracy.max()) if val_accuracy is not None and val_accuracy.size else 0.0
-    parts.append((2, True, f"best validation accuracy {best:.3f}"))
-    parts += [(2, best >= tier, f"reaches {tier:.0%}") for tier in ACCURACY_TIERS]
+    parts.append((True, f"best validation accuracy {best:.3f}"))
+    parts += [(best >= tier, f"reaches {tier:.0%}") for tier in ACCURACY_TIERS]
     return parts
 
 
 def curves(ctx):
     history = [as_array(h) for h in ctx.job("cnn_train")["history"]]
     if any(h is None or h.ndim != 1 or h.size < 2 for h in history):
-        return [(2, False, "training history needs at least two epochs of each curve")]
+        return [(False, "training history needs at least two epochs of each curve")]
     train_loss, train_acc, val_loss, val_acc = history
     train_ok = train_loss[-1] < train_loss[0] and train_acc[-1] > train_acc[0]
     val_ok = val_loss.min() < val_loss[0] and val_acc.max() > val_acc[0]
-    return [(1, bool(train_ok), f"training loss {train_loss[0]:.3f} -> {train_loss[-1]:.3f}, "
+    return [(bool(train_ok), f"training loss {train_loss[0]:.3f} -> {train_loss[-1]:.3f}, "
                                 f"accuracy {train_acc[0]:.3f} -> {train_acc[-1]:.3f}"),
-            (1, bool(val_ok), f"validation loss best {val_loss.min():.3f} vs first "
+            (bool(val_ok), f"validation loss best {val_loss.min():.3f} vs first "
                               f"{val_loss[0]:.3f}, accuracy best {val_acc.max():.3f} vs first "
                               f"{val_acc[0]:.3f}")]
 
 
 def confusion(ctx):
-    predicted, truth = as_array(ctx.job("cnn_train")["predicted"]), ctx.mri_labels()
+    predicted, truth = as_array(ctx.job("cnn_train")["predicted"]), cnn.test_labels()
     if predicted is None or predicted.shape != truth.shape:
-        return [(2, False, f"expected {truth.size} test predictions")]
+        return [(False, f"expected {truth.size} test predictions")]
     diag = [float(np.mean(predicted[truth == c] == c)) for c in range(4)]
-    return [(2, min(diag) > DIAGONAL_BAR, f"confusion diagonal {np.round(diag, 3).tolist()} "
+    return [(min(diag) > DIAGONAL_BAR, f"confusion diagonal {np.round(diag, 3).tolist()} "
                                           f"(each must exceed {DIAGONAL_BAR})")]

@@ -22,7 +22,7 @@ def _model(job, kind):
                 problems.append("the output is not Linear(final hidden state of the top layer)")
         ok, msg = close(v["adapter"], e["adapter"], f"{kind}OutputAdapter output")
         problems += [] if ok else [msg]
-        return [(2.5, not problems, "; ".join(problems) or "architecture and adapter as required")]
+        return [(not problems, "; ".join(problems) or "architecture and adapter as required")]
     return check
 
 

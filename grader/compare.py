@@ -6,6 +6,8 @@ shape problem is a failed comparison with a message, never an exception.
 
 import numpy as np
 
+from .probes.base import as_array
+
 # Default tolerances for deterministic float64 results: loose enough for a
 # different but equivalent order of operations, far tighter than any bug.
 RTOL = 1e-6
@@ -14,15 +16,6 @@ ATOL = 1e-8
 
 class JobFailed(Exception):
     """A job timed out, crashed or raised; the message says which and why."""
-
-
-def as_array(value):
-    """``value`` as a float64 array, or None when it is not numeric."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return arr if arr.dtype == np.float64 else None
 
 
 def close(actual, expected, name, rtol=RTOL, atol=ATOL):

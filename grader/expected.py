@@ -4,31 +4,42 @@
 deterministic probe on the reference modules in the repository and stores
 the outputs in ``grader/expected.json``, with a hash of the reference modules
 and probes they came from. autograder.zip ships this file instead of the
-reference code. Training runs are stored as summaries (loss trajectory, test
-CE, confusion diagonal).
+reference code. Which probes are stored, and how a value is summarised
+first (the Q1 training runs: loss trajectory, test CE, confusion diagonal),
+is declared with each probe (``probes/base.py``).
 """
 
 import ast
 import hashlib
+import inspect
 import json
 import os
 import tempfile
 from pathlib import Path
 
-from .checks_q1 import summarise_run
-from .paths import EXPECTED_FILE, PROBES_DIR, SOURCE_ROOT, SUBMISSION_FILES
+from .paths import EXPECTED_FILE, PROBES_DIR, SOURCE_ROOT
 from .probes import PROBES
 from .workspace import Context, prepare_workspace
 
-# Probes whose result is checked by properties or absolute bars, not compared
-# with the reference: nothing to store.
-NOT_STORED = ("nn_dropout", "svm_features", "cnn_transforms", "cnn_model", "cnn_run_epoch",
-              "cnn_train")
-
 
 def stored_jobs():
-    """Names of the probes whose reference output is stored."""
-    return sorted(name for name in PROBES if name not in NOT_STORED)
+    """Names of the probes whose reference output is stored (declared ``stored``)."""
+    return sorted(name for name, probe in PROBES.items() if probe.stored)
+
+
+def hashed_files(root=SOURCE_ROOT):
+    """The files that the stored values depend on.
+
+    The submission files that stored probes call, and every probe module
+    except those that declare only unstored probes (a change to the CNN's
+    probes or to cnn_trainer.py cannot change a stored value).
+    """
+    stored = [PROBES[name] for name in stored_jobs()]
+    submission = sorted({f for probe in stored for f in probe.files})
+    unstored_only = ({Path(inspect.getsourcefile(p.run)).name for p in PROBES.values()}
+                     - {Path(inspect.getsourcefile(p.run)).name for p in stored})
+    probes = [p for p in sorted(PROBES_DIR.glob("*.py")) if p.name not in unstored_only]
+    return [Path(root) / name for name in submission] + probes
 
 
 def _code_only(source):
@@ -49,10 +60,9 @@ def _code_only(source):
 
 
 def source_hash(root=SOURCE_ROOT):
-    """SHA-256 over the code (not the comments) of the reference modules and the probes."""
+    """SHA-256 over the code (not the comments) of ``hashed_files``."""
     digest = hashlib.sha256()
-    files = [Path(root) / n for n in SUBMISSION_FILES] + sorted(PROBES_DIR.glob("*.py"))
-    for path in files:
+    for path in hashed_files(root):
         digest.update(path.name.encode())
         digest.update(_code_only(path.read_text()).encode() if path.is_file() else b"<missing>")
     return digest.hexdigest()
@@ -78,11 +88,7 @@ def build(path=EXPECTED_FILE, root=SOURCE_ROOT):
     with tempfile.TemporaryDirectory(prefix="grader-expected-") as scratch:
         workspace, _ = prepare_workspace(root, Path(scratch))
         ctx = Context(workspace, {"jobs": {}}, timeout_scale=1.0)
-        jobs = {}
-        for name in stored_jobs():
-            value = ctx.job(name)
-            jobs[name] = summarise_run(value, ctx.y_test()) if name.startswith("nn_train_") \
-                else value
+        jobs = {name: ctx.summary(name) for name in stored_jobs()}
     values = {"source_hash": source_hash(root), "jobs": jobs}
     tmp = Path(f"{path}.tmp")
     with open(tmp, "w") as f:

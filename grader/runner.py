@@ -17,22 +17,36 @@ from . import expected as expected_values
 from . import table
 from .compare import JobFailed
 from .sandbox import hide_from_jobs
+from .probes import PROBES
 from .workspace import Context, prepare_workspace
 
-def _grade_item(item, ctx):
-    ctx.used = []
+
+def _verdicts(item, ctx):
+    """The check's ``(passed, message)`` parts; one failed part fails the whole item."""
     try:
-        parts = item.check(ctx)
+        return item.check(ctx)
     except JobFailed as e:
-        parts = [(item.points, False, str(e))]
+        return [(False, str(e))]
     except (KeyError, TypeError, ValueError, IndexError) as e:
-        parts = [(item.points, False, f"unexpected output from your code ({type(e).__name__}: {e})")]
-    earned = sum(p for p, ok, _ in parts if ok)
+        return [(False, f"unexpected output from your code ({type(e).__name__}: {e})")]
+
+
+def _grade_item(item, ctx):
+    ctx.start_item(item.probes)
+    verdicts = _verdicts(item, ctx)
+    if len(verdicts) == 1 and not verdicts[0][0]:
+        parts = [(item.points, *verdicts[0])]
+    elif len(verdicts) == len(item.parts):
+        parts = [(points, *verdict) for points, verdict in zip(item.parts, verdicts)]
+    else:
+        raise RuntimeError(f"the check of {item.number} returned {len(verdicts)} parts; "
+                           f"grader/table.py declares {len(item.parts)}")
+    earned = sum(points for points, ok, _ in parts if ok)
     lines = [f"{'PASS' if ok else 'FAIL'} ({p:g} pts) {msg}" for p, ok, msg in parts]
     for name in ctx.used:
         if ctx.output(name).strip():
             lines.append(f"--- output of {name} (truncated) ---\n{ctx.output(name).strip()}")
-    return {"fraction": earned / sum(p for p, _, _ in parts), "output": "\n".join(lines)}
+    return {"fraction": earned / item.points, "output": "\n".join(lines)}
 
 
 def grade(submission_dir, numbers, expected=None, timeout_scale=1.0, threads=None,
@@ -47,10 +61,10 @@ def grade(submission_dir, numbers, expected=None, timeout_scale=1.0, threads=Non
     with tempfile.TemporaryDirectory(prefix="grader-") as scratch:
         workspace, notes = prepare_workspace(submission_dir, Path(scratch))
         ctx = Context(workspace, expected, timeout_scale, threads, known_jobs)
-        # Labels are loaded before any student code runs.
-        ctx.y_test()
-        if any(table.item(n).trains == "cnn" for n in numbers):
-            ctx.mri_labels()
+        # The labels that the checks compare with are read before any student code runs.
+        for name in dict.fromkeys(p for n in numbers for p in table.item(n).probes):
+            if PROBES[name].labels:
+                PROBES[name].labels()
         graded = {n: _grade_item(table.item(n), ctx) for n in numbers}
     for number, result in graded.items():
         extra = [m for f in table.item(number).files for m in notes[f]]

@@ -29,12 +29,11 @@ from . import checks_q1 as q1
 from . import checks_q2 as q2
 from . import checks_q3 as q3
 from . import checks_q4 as q4
+from .probes import PROBES
+from .probes.inputs import NN_RUNS
 
 VARIANTS = ("graduate", "undergraduate", "undergraduate-bonus", "bonus")
 TOTALS = {"graduate": 126, "undergraduate": 85, "undergraduate-bonus": 6.0, "bonus": 5.0}
-
-NN = ("NN.py",)
-CNN_ALL = ("cnn.py", "cnn_trainer.py", "cnn_image_transformations.py")
 
 
 @dataclass(frozen=True)
@@ -43,57 +42,80 @@ class Item:
 
     ``points`` is its weight in the graduate table (or its bonus percent for
     Q4); ``grad_only_percent`` marks a graduate-only item and gives its
-    undergraduate-bonus weight. ``files`` are the submission files it depends
-    on: if none of them differ from another submission, neither can its score.
+    undergraduate-bonus weight. ``check(ctx)`` returns one ``(passed,
+    message)`` per part, and ``parts`` gives those parts' shares of
+    ``points`` in the graduate table. ``probes`` are the probes the check may
+    run; ``files``, the submission files they call: if none of them differ
+    from another submission, neither can the item's score.
     """
 
     number: str
     name: str
     points: float
-    files: tuple
     check: Callable
+    probes: tuple
+    parts: tuple
     grad_only_percent: float = None
     bonus: bool = False
     visibility: str = "visible"
-    trains: str = None
+
+    @property
+    def files(self):
+        return tuple(dict.fromkeys(f for name in self.probes for f in PROBES[name].files))
 
 
-def _item(number, files, check, trains=None):
-    """The Item ``number``, with its name and weights from utilities/items.py."""
+def _item(number, check, probes, parts=None):
+    """The Item ``number``; name and points from utilities/items.py, one part unless given."""
     course = BY_NUMBER[number]
-    return Item(number, course.name, course.points, files, check,
-                grad_only_percent=course.undergraduate_bonus, bonus=course.bonus, trains=trains)
+    parts = parts or (course.points,)
+    if sum(parts) != course.points:
+        raise ValueError(f"item {number}: its parts {parts} add up to {sum(parts)}, expected "
+                         f"its {course.points} points from utilities/items.py")
+    return Item(number, course.name, course.points, check, tuple(probes), parts,
+                grad_only_percent=course.undergraduate_bonus, bonus=course.bonus)
+
+
+def _nn_run(number, check, run, parts=None):
+    return _item(number, check, (f"nn_first_{run}", f"nn_train_{run}"), parts)
 
 
 ITEMS = (
-    _item("1.1.2", NN, q1.softmax),
-    _item("1.1.3", NN, q1.softsign),
-    _item("1.1.4", NN, q1.dropout),
-    _item("1.1.5", NN, q1.cross_entropy),
-    _item("1.1.6", NN, q1.forward),
-    _item("1.1.7", NN, q1.gradients),
-    _item("1.1.8", NN, q1.update_sgd),
-    _item("1.1.9", NN, q1.update_adam),
-    _item("1.1.10", NN, q1.backward),
-    _item("1.1.11", NN, q1.loop_item("gd"), trains="nn"),
-    _item("1.1.12", NN, q1.loop_item("mbgd"), trains="nn"),
-    _item("1.1.13", NN, q1.loop_item("gd_adam"), trains="nn"),
-    _item("1.1.14", NN, q1.loop_item("mbgd_adam"), trains="nn"),
-    _item("1.2.1", NN, q1.training_item("gd", (3, 2, 2.5)), trains="nn"),
-    _item("1.3", NN, q1.training_item("mbgd", (2.5, 2.5, 2.5)), trains="nn"),
-    _item("1.4", NN, q1.training_item("gd_adam", (2.5, 2.5, 2.5)), trains="nn"),
-    _item("1.5", NN, q1.training_item("mbgd_adam", (2.5, 2.5, 2.5)), trains="nn"),
-    _item("2.1.1", ("cnn_image_transformations.py",), q2.transforms),
-    _item("2.1.2", ("cnn.py",), q2.model),
-    _item("2.1.3", CNN_ALL, q2.training, trains="cnn"),
-    _item("2.1.4", CNN_ALL, q2.curves, trains="cnn"),
-    _item("2.1.5", CNN_ALL, q2.confusion, trains="cnn"),
-    _item("3.2", ("svm.py",), q3.features),
-    _item("3.3.1", ("svm.py",), q3.kernel),
-    _item("3.3.2", ("svm.py",), q3.rbf),
-    _item("4.1.1", ("rnn.py", "base_sequential_model.py"), q4.rnn),
-    _item("4.1.2", ("lstm.py", "base_sequential_model.py"), q4.lstm),
+    _item("1.1.2", q1.softmax, ["nn_softmax"]),
+    _item("1.1.3", q1.softsign, ["nn_softsign"]),
+    _item("1.1.4", q1.dropout, ["nn_dropout"]),
+    _item("1.1.5", q1.cross_entropy, ["nn_cross_entropy"]),
+    _item("1.1.6", q1.forward, ["nn_forward"], parts=(5, 5)),
+    _item("1.1.7", q1.gradients, ["nn_gradients"]),
+    _item("1.1.8", q1.update_sgd, ["nn_update_sgd"]),
+    _item("1.1.9", q1.update_adam, ["nn_update_adam"]),
+    _item("1.1.10", q1.backward, ["nn_backward"]),
+    _nn_run("1.1.11", q1.loop_item("gd"), "gd"),
+    _nn_run("1.1.12", q1.loop_item("mbgd"), "mbgd"),
+    _nn_run("1.1.13", q1.loop_item("gd_adam"), "gd_adam"),
+    _nn_run("1.1.14", q1.loop_item("mbgd_adam"), "mbgd_adam"),
+    # Trajectory, final test CE, confusion diagonal: the course's three criteria.
+    _item("1.2.1", q1.training_item("gd"), ["nn_train_gd"], parts=(3, 2, 2.5)),
+    _item("1.3", q1.training_item("mbgd"), ["nn_train_mbgd"], parts=(2.5, 2.5, 2.5)),
+    _item("1.4", q1.training_item("gd_adam"), ["nn_train_gd_adam"], parts=(2.5, 2.5, 2.5)),
+    _item("1.5", q1.training_item("mbgd_adam"), ["nn_train_mbgd_adam"],
+          parts=(2.5, 2.5, 2.5)),
+    _item("2.1.1", q2.transforms, ["cnn_transforms"]),
+    _item("2.1.2", q2.model, ["cnn_model"]),
+    # run_epoch, then any result and the three accuracy tiers.
+    _item("2.1.3", q2.training, ["cnn_run_epoch", "cnn_train"], parts=(4, 2, 2, 2, 2)),
+    # The training curves, then the validation curves.
+    _item("2.1.4", q2.curves, ["cnn_train"], parts=(1, 1)),
+    _item("2.1.5", q2.confusion, ["cnn_train"]),
+    _item("3.2", q3.features, ["svm_features"]),
+    _item("3.3.1", q3.kernel, ["svm_kernel"]),
+    _item("3.3.2", q3.rbf, ["svm_rbf"]),
+    _item("4.1.1", q4.rnn, ["rnn_model"]),
+    _item("4.1.2", q4.lstm, ["lstm_model"]),
 )
+
+# The items whose probes train a network on the course's data (minutes each).
+NN_TRAINING = tuple(i.number for i in ITEMS if {f"nn_train_{r}" for r in NN_RUNS} & set(i.probes))
+CNN_TRAINING = tuple(i.number for i in ITEMS if "cnn_train" in i.probes)
 
 
 def weights(variant):

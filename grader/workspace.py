@@ -13,16 +13,11 @@ from pathlib import Path
 
 from utilities.submission import import_notes
 
-from .checks_q1 import summarise_run
 from .compare import JobFailed
 from .paths import PROBES_DIR, SOURCE_ROOT, SUBMISSION_FILES, TEMPLATES_DIR
+from .probes import PROBES
 from .release import write_stubs
 from .sandbox import JobResult, Limits, run_job
-
-# Seconds per job: probes of single functions, the Q1 training runs, the CNN
-# training (the course allows 5-10 minutes on a CPU for tune()).
-TIMEOUTS = {"nn_train_": 600, "cnn_train": 1800}
-UNIT_TIMEOUT = 120
 
 
 def find_submitted(submission_dir):
@@ -72,7 +67,8 @@ class Context:
     """What a check sees: job values (run lazily, once each) and expected values.
 
     ``known_jobs`` ({probe name: value}) are results already computed for this
-    very submission, used instead of running those probes again.
+    very submission, used instead of running those probes again. While an
+    item is graded (``start_item``), only the probes it declares may run.
     """
 
     def __init__(self, workspace, expected, timeout_scale, threads=None, known_jobs=None):
@@ -80,17 +76,20 @@ class Context:
         self._threads = threads
         self._jobs = {name: JobResult(True, value, "", "", 0.0)
                       for name, value in (known_jobs or {}).items()}
-        self._y_test, self._mri, self.used = None, None, []
+        self._declared, self.used = None, []
 
-    def _limits(self, name):
-        timeout = next((t for prefix, t in TIMEOUTS.items() if name.startswith(prefix)),
-                       UNIT_TIMEOUT)
-        return Limits(timeout_s=timeout * self._scale, threads=self._threads)
+    def start_item(self, probes):
+        """Grade the next item, which declares the probe names ``probes``."""
+        self._declared, self.used = tuple(probes), []
 
     def job(self, name):
         """The value the probe ``name`` returned; raises JobFailed if it did not finish."""
+        if self._declared is not None and name not in self._declared:
+            raise RuntimeError(f"the check asked for probe {name!r}, which its item in "
+                               f"grader/table.py does not declare (it declares {self._declared})")
         if name not in self._jobs:
-            self._jobs[name] = run_job(name, self._workspace, self._limits(name))
+            limits = Limits(timeout_s=PROBES[name].timeout_s * self._scale, threads=self._threads)
+            self._jobs[name] = run_job(name, self._workspace, limits)
         result = self._jobs[name]
         if name not in self.used:
             self.used.append(name)
@@ -104,20 +103,7 @@ class Context:
     def expected(self, name):
         return self._expected["jobs"][name]
 
-    def y_test(self):
-        """One-hot housing test labels, loaded here (in the parent) from the data."""
-        if self._y_test is None:
-            from utilities.utils import get_housing_dataset
-            self._y_test = get_housing_dataset()[3]
-        return self._y_test
-
-    def mri_labels(self):
-        """MRI test labels, loaded here (in the parent) from the data."""
-        if self._mri is None:
-            from utilities.utils import get_mri_dataset
-            self._mri = get_mri_dataset()[3]
-        return self._mri
-
     def summary(self, name):
-        """Loss trajectory, test CE and confusion diagonal of training job ``name``."""
-        return summarise_run(self.job(name), self.y_test())
+        """The probe's declared summary of its value (its raw value when it declares none)."""
+        summarise = PROBES[name].summary
+        return summarise(self.job(name)) if summarise else self.job(name)

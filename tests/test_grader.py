@@ -92,7 +92,7 @@ def test_mutant_loses_exactly_its_items(tmp_path, mutant, reference_graded, expe
     # with tune(): each would cost a full training (2-9 minutes on 2 cores),
     # and no CNN mutant's bug is meant to show there.
     numbers = [n for n in table.weights(mutant.variant)
-               if mutant.file in table.item(n).files and table.item(n).trains != "cnn"]
+               if mutant.file in table.item(n).files and n not in table.CNN_TRAINING]
     graded, notes = grade(submission, numbers, expected_values.load(expected_file))
     reference = report(reference_graded[0], mutant.variant, notes, 0.0)["tests"]
     results = report({**reference_graded[0], **graded}, mutant.variant, notes, 0.0)["tests"]
@@ -106,7 +106,7 @@ def test_training_grades_do_not_depend_on_the_thread_count(tmp_path, expected_fi
     # The mutant whose full-batch run oscillates: of all fixtures, the one whose
     # trained numbers move most with the order of float additions.
     mutant = next(m for m in MUTANTS if m.name == "gradients_not_averaged")
-    numbers = [n for n in table.weights(mutant.variant) if table.item(n).trains == "nn"]
+    numbers = [n for n in table.weights(mutant.variant) if n in table.NN_TRAINING]
     submission = _mutant_submission(tmp_path / "submission", mutant)
     expected = expected_values.load(expected_file)
     scores = {}
@@ -144,11 +144,25 @@ def test_course_template_imports_are_not_reported(tmp_path, expected_file):
 
 
 def test_a_comment_change_keeps_expected_values_fresh(tmp_path):
+    """Only a code change that a stored value depends on makes expected.json stale."""
     root = copy_reference(tmp_path / "reference")
     before = expected_values.source_hash(root)
     path = root / "cnn_trainer.py"
     text = path.read_text()
     path.write_text(text.replace('"""', '"""Reworded. ', 1).replace("\n# ", "\n# Reworded: ", 1))
     assert expected_values.source_hash(root) == before
+    # No stored probe calls cnn_trainer.py: the CNN is graded by the course's bars.
     path.write_text(text.replace("self.num_epochs = 6", "self.num_epochs = 7", 1))
+    assert expected_values.source_hash(root) == before
+    nn = root / "NN.py"
+    nn.write_text(nn.read_text().replace('"""', '"""Reworded. ', 1))
+    assert expected_values.source_hash(root) == before
+    nn.write_text(nn.read_text() + "\nEXTRA = 1\n")
     assert expected_values.source_hash(root) != before
+
+
+def test_the_hash_covers_what_stored_probes_call():
+    names = {path.name for path in expected_values.hashed_files()}
+    assert {"NN.py", "svm.py", "rnn.py", "lstm.py", "base_sequential_model.py"} <= names
+    assert {"nn.py", "svm.py", "rnn.py", "inputs.py", "base.py", "__init__.py"} <= names
+    assert not names & {"cnn.py", "cnn_trainer.py", "cnn_image_transformations.py"}

@@ -1,8 +1,20 @@
-"""The points table: the course's totals, one copy (utilities/items.py) read by the grader."""
+"""The points table and the probe registry.
+
+The course's totals come from one copy (utilities/items.py), which the
+grader reads; every probe is declared once (grader/probes/base.py's Probe)
+and every item names the probes it reads.
+"""
+
+from pathlib import Path
 
 import pytest
 
 from grader import table
+from grader.compare import JobFailed
+from grader.paths import SUBMISSION_FILES
+from grader.probes import PROBES
+from grader.runner import _grade_item
+from grader.workspace import Context
 from utilities.items import ITEMS, graduate_points, points_line, undergraduate_points
 
 
@@ -36,3 +48,48 @@ def test_points_line_names_both_audiences():
                                     "programming")
     assert (graduate_points(ITEMS[-1]), undergraduate_points(ITEMS[-1])) == \
         ("2.5% bonus", "2.5% bonus")
+
+
+def test_every_probe_is_declared_once_and_read_by_an_item():
+    declared = [name for item in table.ITEMS for name in item.probes]
+    assert set(declared) == set(PROBES)
+    for item in table.ITEMS:
+        assert item.files and set(item.files) <= set(SUBMISSION_FILES)
+        assert sum(item.parts) == item.points
+
+
+def test_an_item_whose_parts_do_not_add_up_is_refused():
+    with pytest.raises(ValueError, match=r"1\.2\.1: its parts \(3, 2, 2\) add up to 7"):
+        table._item("1.2.1", lambda ctx: [], ["nn_train_gd"], parts=(3, 2, 2))
+
+
+class _FakeContext(Context):
+    """A context whose jobs return canned values, without a workspace."""
+
+    def __init__(self, values):
+        super().__init__(Path("."), {"jobs": {}}, 1.0, known_jobs=values)
+
+
+def test_a_check_may_only_run_the_probes_its_item_declares():
+    ctx = _FakeContext({"nn_softmax": {}, "nn_softsign": {}})
+    ctx.start_item(("nn_softmax",))
+    assert ctx.job("nn_softmax") == {}
+    with pytest.raises(RuntimeError, match="'nn_softsign', which its item"):
+        ctx.job("nn_softsign")
+
+
+def test_points_come_from_the_table_and_checks_give_verdicts():
+    item = table.item("1.2.1")
+    def fake(check):
+        return table.Item(item.number, item.name, item.points, check, (), item.parts)
+    ctx = _FakeContext({})
+    graded = _grade_item(fake(lambda c: [(True, "a"), (False, "b"), (True, "c")]), ctx)
+    assert graded["fraction"] == pytest.approx((3 + 2.5) / 7.5)
+    assert graded["output"].splitlines() == ["PASS (3 pts) a", "FAIL (2 pts) b", "PASS (2.5 pts) c"]
+
+    def crashed(c):
+        raise JobFailed("nn_train_gd: timed out")
+    graded = _grade_item(fake(crashed), ctx)
+    assert graded == {"fraction": 0.0, "output": "FAIL (7.5 pts) nn_train_gd: timed out"}
+    with pytest.raises(RuntimeError, match="returned 2 parts; grader/table.py declares 3"):
+        _grade_item(fake(lambda c: [(True, "a"), (True, "b")]), ctx)

@@ -1,7 +1,8 @@
 """Probes: the grader code that runs *inside* the sandboxed student process.
 
 A probe calls the student's functions on fixed inputs and returns their raw
-outputs (plain lists and numbers). It never decides a score: the parent
+outputs (plain lists and numbers). Each is declared once, as a
+:class:`.base.Probe` in its module's ``PROBES``. It never decides a score: the parent
 process compares what a probe returns with the expected values, which this
 process cannot read. The package is copied into every job's scratch folder and
 run there as::
@@ -38,7 +39,7 @@ def main(argv=None):
     """Run one probe and write ``{"ok": ..., "value" | "error": ...}`` as JSON."""
     job, out_path = (argv or sys.argv[1:])[:2]
     try:
-        result = {"ok": True, "value": to_plain(PROBES[job]())}
+        result = {"ok": True, "value": to_plain(PROBES[job].run())}
     except BaseException as e:  # the student's failure is data for the parent
         tb = traceback.format_exception(type(e), e, e.__traceback__, limit=-4)
         result = {"ok": False, "error": f"{type(e).__name__}: {e}",

@@ -8,9 +8,12 @@ the course's ``train()`` sets. No keyword or attribute of this project's
 reference is needed.
 """
 
+import functools
+
 import numpy as np
 
 from . import inputs
+from .base import Probe
 
 AUGMENT_DRAWS = 40
 IMAGE_SIZE = 84
@@ -159,6 +162,14 @@ def tuned_trainer():
     return trainer, max(map(float, trainer.get_training_history()[3]), default=0.0)
 
 
+@functools.lru_cache(maxsize=1)
+def test_labels():
+    """MRI test labels, read by the parent from the repository's data."""
+    from utilities.utils import get_mri_dataset
+
+    return get_mri_dataset()[3]
+
+
 def training_summary(trainer):
     """What the 2.1.3-2.1.5 checks read: the four history curves and the test predictions."""
     history = trainer.get_training_history()
@@ -170,5 +181,17 @@ def train():
     return training_summary(tuned_trainer()[0])
 
 
-PROBES = {"cnn_transforms": transforms, "cnn_model": model, "cnn_run_epoch": run_epoch,
-          "cnn_train": train}
+CNN_ALL = ("cnn.py", "cnn_trainer.py", "cnn_image_transformations.py")
+# The course allows 5-10 minutes on a CPU for tune(); a slow laptop-class
+# grading machine gets three times that.
+TRAINING_TIMEOUT_S = 1800
+
+# None is stored: transforms and models are checked by their properties, and
+# the trained network by the course's accuracy bars, not against the reference.
+PROBES = {
+    "cnn_transforms": Probe(transforms, ("cnn_image_transformations.py",), stored=False),
+    "cnn_model": Probe(model, ("cnn.py",), stored=False),
+    "cnn_run_epoch": Probe(run_epoch, CNN_ALL, stored=False),
+    "cnn_train": Probe(train, CNN_ALL, timeout_s=TRAINING_TIMEOUT_S, stored=False,
+                       labels=test_labels),
+}

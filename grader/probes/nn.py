@@ -7,9 +7,12 @@ the methods' course signatures (``compute_gradients(y, yh)``,
 iter=..., local_test=...)``).
 """
 
+import functools
+
 import numpy as np
 
 from . import inputs
+from .base import Probe, as_array
 
 
 def _net(use_dropout=False, use_adam=False, lr=0.01, **kw):
@@ -122,11 +125,57 @@ def _full_run(run):
     return probe
 
 
+@functools.lru_cache(maxsize=1)
+def test_labels():
+    """One-hot housing test labels, read by the parent from the repository's data."""
+    from utilities.utils import get_housing_dataset
+
+    return get_housing_dataset()[3]
+
+
+def summarise_run(value):
+    """Loss trajectory, largest rise, test CE and confusion diagonal of a full run's output.
+
+    Runs in the parent, on the raw output of a ``_full_run`` probe. The probe
+    trains with ``local_test=True``, so the loss of every iteration is
+    recorded; the trajectory keeps every 1000th, the course's record, and
+    ``rise`` is the largest increase between two consecutive iterations.
+    Anything invalid is summarised as None, which the checks report.
+    """
+    loss, yh, y_test = as_array(value["loss"]), as_array(value["yh_test"]), test_labels()
+    summary = {"loss": None, "rise": None, "ce": None, "diag": None}
+    if loss is not None and loss.size >= 2 and np.all(np.isfinite(loss)):
+        loss = loss.ravel()
+        every = inputs.COURSE_RECORD_EVERY if loss.size == inputs.TRAIN_ITERATIONS else 1
+        summary["loss"] = loss[::every].tolist()
+        summary["rise"] = float(np.max(np.diff(loss), initial=0.0))
+    if yh is None or yh.shape != y_test.shape or not np.all(np.isfinite(yh)):
+        return summary
+    if np.any(yh < 0) or not np.allclose(yh.sum(axis=1), 1, rtol=0, atol=1e-6):
+        return summary
+    summary["ce"] = float(-np.mean(np.sum(y_test * np.log(np.maximum(yh, 1e-300)), axis=1)))
+    truth, pred = y_test.argmax(axis=1), yh.argmax(axis=1)
+    summary["diag"] = [float(np.mean(pred[truth == c] == c)) for c in range(y_test.shape[1])]
+    return summary
+
+
+NN = ("NN.py",)
+# A 10,000-iteration run on the course data.
+TRAINING_TIMEOUT_S = 600
+
 PROBES = {
-    "nn_softmax": softmax, "nn_softsign": softsign, "nn_dropout": dropout,
-    "nn_cross_entropy": cross_entropy, "nn_forward": forward,
-    "nn_gradients": gradients, "nn_update_sgd": update_sgd,
-    "nn_update_adam": update_adam, "nn_backward": backward,
-    **{f"nn_first_{run}": _first_steps(run) for run in inputs.NN_RUNS},
-    **{f"nn_train_{run}": _full_run(run) for run in inputs.NN_RUNS},
+    "nn_softmax": Probe(softmax, NN),
+    "nn_softsign": Probe(softsign, NN),
+    # Any valid random mask passes: checked by its properties, nothing stored.
+    "nn_dropout": Probe(dropout, NN, stored=False),
+    "nn_cross_entropy": Probe(cross_entropy, NN),
+    "nn_forward": Probe(forward, NN),
+    "nn_gradients": Probe(gradients, NN),
+    "nn_update_sgd": Probe(update_sgd, NN),
+    "nn_update_adam": Probe(update_adam, NN),
+    "nn_backward": Probe(backward, NN),
+    **{f"nn_first_{run}": Probe(_first_steps(run), NN) for run in inputs.NN_RUNS},
+    **{f"nn_train_{run}": Probe(_full_run(run), NN, timeout_s=TRAINING_TIMEOUT_S,
+                                summary=summarise_run, labels=test_labels)
+       for run in inputs.NN_RUNS},
 }

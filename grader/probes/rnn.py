@@ -1,5 +1,7 @@
 """Probes for Q4 (``rnn.py``, ``lstm.py``, ``base_sequential_model.py``)."""
 
+from .base import Probe
+
 VOCAB_SIZE = 37
 MAX_INPUT_LEN = 30
 
@@ -51,4 +53,7 @@ def _probe(kind):
     return probe
 
 
-PROBES = {"rnn_model": _probe("rnn"), "lstm_model": _probe("lstm")}
+PROBES = {
+    "rnn_model": Probe(_probe("rnn"), ("rnn.py", "base_sequential_model.py")),
+    "lstm_model": Probe(_probe("lstm"), ("lstm.py", "base_sequential_model.py")),
+}

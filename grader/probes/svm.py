@@ -3,6 +3,7 @@
 import numpy as np
 
 from . import inputs
+from .base import Probe
 
 ARTIFICIAL_DATA = "data/artificial_data.csv"
 RBF_GAMMAS = (0.5, 2.0)
@@ -42,4 +43,11 @@ def rbf():
     return {"K": [rbf_kernel(x, gamma) for gamma in RBF_GAMMAS]}
 
 
-PROBES = {"svm_features": features, "svm_kernel": kernel, "svm_rbf": rbf}
+SVM = ("svm.py",)
+
+PROBES = {
+    # Graded by a linear SVC on the mapped data, not against the reference's map.
+    "svm_features": Probe(features, SVM, stored=False),
+    "svm_kernel": Probe(kernel, SVM),
+    "svm_rbf": Probe(rbf, SVM),
+}
