@@ -16,8 +16,8 @@ from pathlib import Path
 from . import expected as expected_values
 from . import table
 from .compare import JobFailed
-from .sandbox import hide_from_jobs
 from .probes import PROBES
+from .sandbox import hide_from_jobs
 from .workspace import Context, prepare_workspace
 
 
