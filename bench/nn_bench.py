@@ -1,27 +1,34 @@
-"""Speed of the Q1 NumPy network against a plain textbook version of the same maths.
+"""Speed of the Q1 NumPy network, alone or against the NN.py of another git revision.
 
 Run from the repository root::
 
-    .venv/bin/python -m bench.nn_bench            # full measurement
-    .venv/bin/python -m bench.nn_bench --repeats 1 --gd-iters 3000   # quick look
+    .venv/bin/python -m bench.nn_bench                        # this NN.py
+    .venv/bin/python -m bench.nn_bench --against 923bcf1^     # before/after
+    .venv/bin/python -m bench.nn_bench --repeats 1 --iters 3000   # quick look
 
-Prints two medians, each beside the textbook figure and their ratio:
-seconds for one full-batch gradient-descent run (lr 0.01, no dropout, SGD) on
-the course's 375 training rows, and milliseconds per iteration on all
-15,480 training rows of the same pipeline (``get_housing_dataset(n_samples=None)``).
-Wall-clock time is what a student waits; CPU time of this process is printed
-beside it because it is less sensitive to other work on a shared machine. Quote both with the load average (printed too).
-On a machine shared with other jobs, OpenBLAS's default of one thread per
-core can stall on these small products while its second thread waits for a
-core; ``OPENBLAS_NUM_THREADS=1`` before the command shows the single-thread
-cost of the same code.
+Prints medians of wall-clock seconds for one 60,000-iteration run of each
+of the notebook's two loops (full-batch gradient descent, lr 0.01; mini-batch
+with dropout) on the course's 375 training rows, and milliseconds per
+full-batch iteration on all 15,480 training rows of the same pipeline
+(``get_housing_dataset(n_samples=None)``). With ``--against REV`` the NN.py
+of revision REV (923bcf1^ is the last one before the plain rewrite) runs
+the same calls in the same process, alternating with this one, so the same
+machine load falls on both, and the ratio now / REV is printed. Only the
+course's calls are used (``NeuralNet(y, use_dropout, use_adam, lr=...)``
+and the two loops), which every revision has. CPU time of this process is printed beside the wall
+time because it is less sensitive to other work on a shared machine; quote
+both with the load average (printed too).
 """
 
 import argparse
 import contextlib
+import importlib.util
 import io
 import os
+import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -30,44 +37,22 @@ from bench.machine import describe
 from bench.results import record
 from utilities.utils import get_housing_dataset
 
+ROOT = Path(__file__).resolve().parent.parent
 
-def textbook_train(parameters, x, y, iters, lr, record_every=1000):
-    """Full-batch SGD written the plain way: fresh arrays and numpy reductions.
 
-    Parameters
-    ----------
-    parameters : dict of ndarray, NeuralNet.parameters layout (updated in place)
-    x : ndarray of shape (N, D)
-    y : ndarray of shape (N, C), one-hot
-    iters, record_every : int
-    lr : float
-
-    Returns
-    -------
-    list of float, the loss at every ``record_every``-th iteration
-    """
-    p, n, losses = parameters, x.shape[0], []
-    for i in range(iters):
-        u1 = x @ p["theta1"] + p["b1"]
-        o1 = u1 / (1 + np.abs(u1))
-        u2 = o1 @ p["theta2"] + p["b2"]
-        o2 = u2 / (1 + np.abs(u2))
-        u3 = o2 @ p["theta3"] + p["b3"]
-        e = np.exp(u3 - np.max(u3, axis=1, keepdims=True))
-        o3 = e / np.sum(e, axis=1, keepdims=True)
-        if i % record_every == 0:
-            losses.append(-np.sum(y * np.log(o3)) / n)
-        du3 = (o3 - y) / n
-        du2 = (du3 @ p["theta3"].T) * (1 / (1 + np.abs(u2)) ** 2)
-        du1 = (du2 @ p["theta2"].T) * (1 / (1 + np.abs(u1)) ** 2)
-        grads = {
-            "theta3": o2.T @ du3, "b3": np.sum(du3, axis=0),
-            "theta2": o1.T @ du2, "b2": np.sum(du2, axis=0),
-            "theta1": x.T @ du1, "b1": np.sum(du1, axis=0),
-        }
-        for k in p:
-            p[k] = p[k] - lr * grads[k]
-    return losses
+def network_at(revision):
+    """The ``NeuralNet`` class of NN.py as committed at ``revision``."""
+    shown = subprocess.run(["git", "show", f"{revision}:NN.py"], cwd=ROOT,
+                           capture_output=True, text=True)
+    if shown.returncode != 0:
+        raise ValueError(f"--against expects a git revision that has NN.py, got {revision!r}: "
+                         f"{shown.stderr.strip()}")
+    path = Path(tempfile.mkdtemp(prefix="nn-bench-")) / "NN_at_revision.py"
+    path.write_text(shown.stdout)
+    spec = importlib.util.spec_from_file_location("NN_at_revision", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.NeuralNet
 
 
 def _timed(fn):
@@ -77,58 +62,58 @@ def _timed(fn):
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def time_both(x, y, iters, repeats):
-    """Median (wall, CPU) seconds of ``iters`` GD iterations for NeuralNet and the textbook.
+def _run(network, x, y, iters, minibatch):
+    """(wall, CPU) seconds of one training run of a fresh ``network(y, ...)``."""
+    net = network(y, use_dropout=minibatch, use_adam=False, lr=0.01)
+    loop = net.minibatch_gradient_descent if minibatch else net.gradient_descent
+    with contextlib.redirect_stdout(io.StringIO()):
+        return _timed(lambda: loop(x, y, iter=iters))
 
-    The two alternate within each repeat and start from the same initial
-    weights, so the figures compare the same computation under the same
-    machine load. Also returns the largest relative difference between their
-    recorded losses: round-off only, as both compute the same maths.
-    """
-    ours, plain, drift = [], [], 0.0
+
+def median_times(networks, x, y, iters, repeats, minibatch=False):
+    """{label: median (wall, CPU) seconds}, running the networks in turn each repeat."""
+    times = {label: [] for label in networks}
     for _ in range(repeats):
-        nn = NeuralNet(y, use_dropout=False, use_adam=False, lr=0.01)
-        start = {k: v.copy() for k, v in nn.parameters.items()}
-        with contextlib.redirect_stdout(io.StringIO()):
-            ours.append(_timed(lambda: nn.gradient_descent(x, y, iter=iters)))
-        plain_loss = []
-        plain.append(_timed(lambda: plain_loss.extend(textbook_train(start, x, y, iters, lr=0.01))))
-        drift = max(drift, float(np.max(np.abs(np.subtract(nn.loss, plain_loss)) / plain_loss)))
-    return np.median(ours, axis=0), np.median(plain, axis=0), drift
+        for label, network in networks.items():
+            times[label].append(_run(network, x, y, iters, minibatch))
+    return {label: np.median(t, axis=0) for label, t in times.items()}
 
 
-def report(label, unit, scale, ours, plain, drift):
-    """Print wall-clock medians with their ratio, CPU-time medians, and the loss drift."""
-    for kind, i in (("wall", 0), ("cpu", 1)):
-        print(f"{label} [{kind}]: NeuralNet {ours[i] * scale:.2f} {unit}, "
-              f"textbook {plain[i] * scale:.2f} {unit}, textbook/NeuralNet = {plain[i] / ours[i]:.2f}x")
-    print(f"{label}: largest relative difference of the recorded losses {drift:.1e}")
+def report(label, unit, scale, medians):
+    """Print each network's wall and CPU medians, and now / other for a second network."""
+    now = medians["now"]
+    for name, (wall, cpu) in medians.items():
+        ratio = "" if name == "now" else f"  (now / {name}: wall {now[0] / wall:.2f}x)"
+        print(f"{label}: {name} wall {wall * scale:.2f} {unit}, cpu {cpu * scale:.2f} {unit}{ratio}")
+    return {name: round(float(wall * scale), 2) for name, (wall, _) in medians.items()}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--against", metavar="REV", help="git revision whose NN.py to compare with")
     parser.add_argument("--repeats", type=int, default=3, help="runs per figure; medians are printed")
-    parser.add_argument("--gd-iters", type=int, default=60000,
-                        help="iterations of the course-data run (the notebook uses 60,000)")
+    parser.add_argument("--iters", type=int, default=60000,
+                        help="iterations of the course-data runs (the notebook uses 60,000)")
     parser.add_argument("--full-iters", type=int, default=300,
                         help="iterations timed on the full training set")
     args = parser.parse_args()
+    networks = {"now": NeuralNet}
+    if args.against:
+        networks[args.against] = network_at(args.against)
     print(describe())
     print(f"load average before: {os.getloadavg()}")
 
     figures = {}
     x, y, _, _ = get_housing_dataset()
-    ours, plain, drift = time_both(x, y, args.gd_iters, args.repeats)
-    report(f"{args.gd_iters} GD iterations on {x.shape[0]} rows", "s", 1, ours, plain, drift)
-    figures[f"{args.gd_iters} GD iterations, course data: wall s (NeuralNet, textbook)"] = \
-        [round(float(ours[0]), 2), round(float(plain[0]), 2)]
+    for minibatch, loop in ((False, "GD"), (True, "mini-batch GD with dropout")):
+        label = f"{args.iters} {loop} iterations on {x.shape[0]} rows"
+        medians = median_times(networks, x, y, args.iters, args.repeats, minibatch)
+        figures[f"{label}: wall s"] = report(label, "s", 1, medians)
 
     x, y, _, _ = get_housing_dataset(n_samples=None)
-    ours, plain, drift = time_both(x, y, args.full_iters, args.repeats)
-    report(f"per GD iteration on {x.shape[0]} rows", "ms", 1e3 / args.full_iters, ours, plain, drift)
-    figures[f"GD iteration on {x.shape[0]} rows: wall ms (NeuralNet, textbook)"] = \
-        [round(float(ours[0]) * 1e3 / args.full_iters, 2),
-         round(float(plain[0]) * 1e3 / args.full_iters, 2)]
+    label = f"per GD iteration on {x.shape[0]} rows"
+    medians = median_times(networks, x, y, args.full_iters, args.repeats)
+    figures[f"{label}: wall ms"] = report(label, "ms", 1e3 / args.full_iters, medians)
     print(f"load average after: {os.getloadavg()}")
     record("nn_bench", figures)
 

@@ -1,8 +1,11 @@
-"""bench/results.py keeps the latest figures per bench script and machine line."""
+"""bench/results.py keeps the latest figures per bench script and machine line; nn_bench's --against."""
 
 import json
 
-from bench import results
+import pytest
+
+from bench import nn_bench, results
+from utilities.utils import get_housing_dataset
 
 
 def test_record_keeps_one_entry_per_script_and_machine(tmp_path, monkeypatch):
@@ -16,3 +19,13 @@ def test_record_keeps_one_entry_per_script_and_machine(tmp_path, monkeypatch):
     assert {m: e["figures"] for m, e in stored.items()} == {
         "CPU A, native bf16 yes": {"ms": [1.0, 2.0]}, "CPU A, native bf16 no": {"ms": [5.0, 6.0]}}
     assert all(e["date"].endswith("+00:00") for e in stored.values())
+
+
+def test_nn_bench_runs_the_network_of_a_git_revision(tmp_path):
+    network = nn_bench.network_at("HEAD")
+    assert network.__module__ == "NN_at_revision"
+    x, y, _, _ = get_housing_dataset()
+    medians = nn_bench.median_times({"now": nn_bench.NeuralNet, "HEAD": network}, x, y, 20, 1)
+    assert set(medians) == {"now", "HEAD"} and all(m.shape == (2,) for m in medians.values())
+    with pytest.raises(ValueError, match="git revision that has NN.py, got 'no-such-rev'"):
+        nn_bench.network_at("no-such-rev")
