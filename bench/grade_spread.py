@@ -52,14 +52,14 @@ def verdicts(name):
     from grader.probes import inputs
     from grader.probes import nn as probes
 
-    folder = Path(tempfile.mkdtemp(prefix="grade-spread-"))
-    (folder / "NN.py").write_text(nn_source(name))
-    sys.path.insert(0, str(folder))
     jobs = {}
-    with contextlib.redirect_stdout(io.StringIO()):
+    with tempfile.TemporaryDirectory(prefix="grade-spread-") as folder, \
+            contextlib.redirect_stdout(io.StringIO()):
+        (Path(folder) / "NN.py").write_text(nn_source(name))
+        sys.path.insert(0, folder)
         for run in inputs.NN_RUNS:
-            for name in (f"nn_train_{run}", f"nn_first_{run}"):
-                jobs[name] = probes.PROBES[name].run()
+            for job in (f"nn_train_{run}", f"nn_first_{run}"):
+                jobs[job] = probes.PROBES[job].run()
     expected = expected_values.load()
 
     class Context:

@@ -47,11 +47,12 @@ def network_at(revision):
     if shown.returncode != 0:
         raise ValueError(f"--against expects a git revision that has NN.py, got {revision!r}: "
                          f"{shown.stderr.strip()}")
-    path = Path(tempfile.mkdtemp(prefix="nn-bench-")) / "NN_at_revision.py"
-    path.write_text(shown.stdout)
-    spec = importlib.util.spec_from_file_location("NN_at_revision", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with tempfile.TemporaryDirectory(prefix="nn-bench-") as folder:
+        path = Path(folder) / "NN_at_revision.py"
+        path.write_text(shown.stdout)
+        spec = importlib.util.spec_from_file_location("NN_at_revision", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
     return module.NeuralNet
 
 
