@@ -63,7 +63,7 @@ ITEMS = (
     GradedItem("1.1.8", "Update weights without Adam", 5, "NN.py: NeuralNet.update_weights",
                ("TestNN.test_update_weights",), _FIXED),
     GradedItem("1.1.9", "Update weights with Adam", 5, "NN.py: NeuralNet.update_weights",
-               ("TestNN.test_update_weights_with_adam",), _FIXED + " over several steps",
+               ("TestNN.test_update_weights_with_adam",), _FIXED + ", over three steps",
                undergraduate_bonus=0.8),
     GradedItem("1.1.10", "Backward", 5, "NN.py: NeuralNet.backward", ("TestNN.test_backward",),
                _FIXED),
