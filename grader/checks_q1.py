@@ -1,7 +1,7 @@
 """Parent-side checks for Q1 (``NN.py``): each returns the parts of one sub-item.
 
 A check returns one ``(passed, message)`` per part and no points: the
-part's share of the item's points is declared in grader/table.py. Unit
+part's share of the item's points is declared in utilities/items.py. Unit
 items are all or nothing, as in the course; the training items (1.2.1,
 1.3-1.5) have the three parts the course lists.
 """

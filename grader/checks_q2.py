@@ -2,7 +2,7 @@
 
 2.1.3 has five parts: ``run_epoch`` (the function the course asks for
 there), then the course's accuracy tiers on the best validation accuracy of
-``tune()``: any result, 70 %, 75 %, 80 % (4 + 2 + 2 + 2 + 2 of its 12 points).
+``tune()``: any result, 70 %, 75 %, 80 % (their points: utilities/items.py).
 
 The probes use the course's API only (see ``probes/cnn.py``), so a
 submission written against the course's skeleton is graded as it stands.

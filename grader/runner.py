@@ -40,7 +40,7 @@ def _grade_item(item, ctx):
         parts = [(points, *verdict) for points, verdict in zip(item.parts, verdicts)]
     else:
         raise RuntimeError(f"the check of {item.number} returned {len(verdicts)} parts; "
-                           f"grader/table.py declares {len(item.parts)}")
+                           f"utilities/items.py declares {len(item.parts)}")
     earned = sum(points for points, ok, _ in parts if ok)
     lines = [f"{'PASS' if ok else 'FAIL'} ({p:g} pts) {msg}" for p, ok, msg in parts]
     for name in ctx.used:

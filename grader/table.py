@@ -44,7 +44,7 @@ class Item:
     Q4); ``grad_only_percent`` marks a graduate-only item and gives its
     undergraduate-bonus weight. ``check(ctx)`` returns one ``(passed,
     message)`` per part, and ``parts`` gives those parts' shares of
-    ``points`` in the graduate table. ``probes`` are the probes the check may
+    ``points`` in the graduate table (from utilities/items.py). ``probes`` are the probes the check may
     run; ``files``, the submission files they call: if none of them differ
     from another submission, neither can the item's score.
     """
@@ -64,19 +64,19 @@ class Item:
         return tuple(dict.fromkeys(f for name in self.probes for f in PROBES[name].files))
 
 
-def _item(number, check, probes, parts=None):
-    """The Item ``number``; name and points from utilities/items.py, one part unless given."""
+def _item(number, check, probes):
+    """The Item ``number``; name, points and their split into parts from utilities/items.py."""
     course = BY_NUMBER[number]
-    parts = parts or (course.points,)
+    parts = course.parts or (course.points,)
     if sum(parts) != course.points:
         raise ValueError(f"item {number}: its parts {parts} add up to {sum(parts)}, expected "
-                         f"its {course.points} points from utilities/items.py")
+                         f"its {course.points} points (utilities/items.py)")
     return Item(number, course.name, course.points, check, tuple(probes), parts,
                 grad_only_percent=course.undergraduate_bonus, bonus=course.bonus)
 
 
-def _nn_run(number, check, run, parts=None):
-    return _item(number, check, (f"nn_first_{run}", f"nn_train_{run}"), parts)
+def _nn_run(number, check, run):
+    return _item(number, check, (f"nn_first_{run}", f"nn_train_{run}"))
 
 
 ITEMS = (
@@ -84,7 +84,7 @@ ITEMS = (
     _item("1.1.3", q1.softsign, ["nn_softsign"]),
     _item("1.1.4", q1.dropout, ["nn_dropout"]),
     _item("1.1.5", q1.cross_entropy, ["nn_cross_entropy"]),
-    _item("1.1.6", q1.forward, ["nn_forward"], parts=(5, 5)),
+    _item("1.1.6", q1.forward, ["nn_forward"]),
     _item("1.1.7", q1.gradients, ["nn_gradients"]),
     _item("1.1.8", q1.update_sgd, ["nn_update_sgd"]),
     _item("1.1.9", q1.update_adam, ["nn_update_adam"]),
@@ -93,18 +93,14 @@ ITEMS = (
     _nn_run("1.1.12", q1.loop_item("mbgd"), "mbgd"),
     _nn_run("1.1.13", q1.loop_item("gd_adam"), "gd_adam"),
     _nn_run("1.1.14", q1.loop_item("mbgd_adam"), "mbgd_adam"),
-    # Trajectory, final test CE, confusion diagonal: the course's three criteria.
-    _item("1.2.1", q1.training_item("gd"), ["nn_train_gd"], parts=(3, 2, 2.5)),
-    _item("1.3", q1.training_item("mbgd"), ["nn_train_mbgd"], parts=(2.5, 2.5, 2.5)),
-    _item("1.4", q1.training_item("gd_adam"), ["nn_train_gd_adam"], parts=(2.5, 2.5, 2.5)),
-    _item("1.5", q1.training_item("mbgd_adam"), ["nn_train_mbgd_adam"],
-          parts=(2.5, 2.5, 2.5)),
+    _item("1.2.1", q1.training_item("gd"), ["nn_train_gd"]),
+    _item("1.3", q1.training_item("mbgd"), ["nn_train_mbgd"]),
+    _item("1.4", q1.training_item("gd_adam"), ["nn_train_gd_adam"]),
+    _item("1.5", q1.training_item("mbgd_adam"), ["nn_train_mbgd_adam"]),
     _item("2.1.1", q2.transforms, ["cnn_transforms"]),
     _item("2.1.2", q2.model, ["cnn_model"]),
-    # run_epoch, then any result and the three accuracy tiers.
-    _item("2.1.3", q2.training, ["cnn_run_epoch", "cnn_train"], parts=(4, 2, 2, 2, 2)),
-    # The training curves, then the validation curves.
-    _item("2.1.4", q2.curves, ["cnn_train"], parts=(1, 1)),
+    _item("2.1.3", q2.training, ["cnn_run_epoch", "cnn_train"]),
+    _item("2.1.4", q2.curves, ["cnn_train"]),
     _item("2.1.5", q2.confusion, ["cnn_train"]),
     _item("3.2", q3.features, ["svm_features"]),
     _item("3.3.1", q3.kernel, ["svm_kernel"]),

@@ -5,6 +5,7 @@ grader reads; every probe is declared once (grader/probes/base.py's Probe)
 and every item names the probes it reads.
 """
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from grader.paths import SUBMISSION_FILES
 from grader.probes import PROBES
 from grader.runner import _grade_item
 from grader.workspace import Context
-from utilities.items import ITEMS, graduate_points, points_line, undergraduate_points
+from utilities.items import BY_NUMBER, ITEMS, graduate_points, points_line, undergraduate_points
 
 
 def test_grader_variants_sum_to_the_course_totals():
@@ -58,9 +59,17 @@ def test_every_probe_is_declared_once_and_read_by_an_item():
         assert sum(item.parts) == item.points
 
 
-def test_an_item_whose_parts_do_not_add_up_is_refused():
+def test_an_item_whose_parts_do_not_add_up_is_refused(monkeypatch):
+    broken = dataclasses.replace(BY_NUMBER["1.2.1"], parts=(3, 2, 2))
+    monkeypatch.setitem(table.BY_NUMBER, "1.2.1", broken)
     with pytest.raises(ValueError, match=r"1\.2\.1: its parts \(3, 2, 2\) add up to 7"):
-        table._item("1.2.1", lambda ctx: [], ["nn_train_gd"], parts=(3, 2, 2))
+        table._item("1.2.1", lambda ctx: [], ["nn_train_gd"])
+
+
+def test_the_2_1_3_grader_line_states_the_split_of_its_points():
+    item = BY_NUMBER["2.1.3"]
+    assert f"({item.parts[0]:g} points)" in item.grader
+    assert f"{item.parts[1]:g} points for any result" in item.grader
 
 
 class _FakeContext(Context):
@@ -80,6 +89,7 @@ def test_a_check_may_only_run_the_probes_its_item_declares():
 
 def test_points_come_from_the_table_and_checks_give_verdicts():
     item = table.item("1.2.1")
+
     def fake(check):
         return table.Item(item.number, item.name, item.points, check, (), item.parts)
     ctx = _FakeContext({})
@@ -89,7 +99,8 @@ def test_points_come_from_the_table_and_checks_give_verdicts():
 
     def crashed(c):
         raise JobFailed("nn_train_gd: timed out")
+
     graded = _grade_item(fake(crashed), ctx)
     assert graded == {"fraction": 0.0, "output": "FAIL (7.5 pts) nn_train_gd: timed out"}
-    with pytest.raises(RuntimeError, match="returned 2 parts; grader/table.py declares 3"):
+    with pytest.raises(RuntimeError, match="returned 2 parts; utilities/items.py declares 3"):
         _grade_item(fake(lambda c: [(True, "a"), (True, "b")]), ctx)

@@ -22,6 +22,8 @@ class GradedItem:
     graded by hand from the PDF; the others by the autograder. ``local``
     names the local tests (``Class.method``) that exercise the item, and
     ``grader`` says in one line what the autograder checks beyond them.
+    ``parts`` splits ``points`` over the autograder's parts of the item, in
+    the order its check reports them (empty: one part).
     """
 
     number: str
@@ -33,6 +35,7 @@ class GradedItem:
     undergraduate_bonus: float = None
     bonus: bool = False
     written: bool = False
+    parts: tuple = ()
 
 
 _FIXED = "exact values on fixed inputs that the local tests do not use"
@@ -41,6 +44,9 @@ _RUN = ("the recorded losses of a 10,000-iteration run on the course data (the n
         "confusion-matrix diagonal, within margins")
 _LOOP = "the first three recorded losses on the course data and a final test cross-entropy <= 1"
 _HAND = "graded by hand from your PDF"
+# The course's three criteria of a training run: trajectory, test CE, confusion
+# diagonal. 1.2.1 lists 2.5 + 2 + 2.5 of its 7.5 points; its trajectory gets the rest.
+_RUN_PARTS = (2.5, 2.5, 2.5)
 
 ITEMS = (
     GradedItem("1.1.1", "Weight initialisation", 2, "written answer", grader=_HAND, written=True),
@@ -56,7 +62,7 @@ ITEMS = (
     GradedItem("1.1.6", "Forward propagation with and without dropout", 10,
                "NN.py: NeuralNet.forward",
                ("TestNN.test_forward_without_dropout", "TestNN.test_forward_with_dropout"),
-               _FIXED + ", with and without dropout after np.random.seed"),
+               _FIXED + ", with and without dropout after np.random.seed", parts=(5, 5)),
     GradedItem("1.1.7", "Compute gradients", 7.5, "NN.py: NeuralNet.compute_gradients",
                ("TestNN.test_compute_gradients_without_dropout",
                 "TestNN.test_compute_gradients_with_dropout"), _FIXED),
@@ -79,14 +85,16 @@ ITEMS = (
                ("TestNN.test_minibatch_gradient_descent_with_adam",), _LOOP,
                undergraduate_bonus=0.4),
     GradedItem("1.2.1", "Loss plot and CE value with gradient descent", 7.5,
-               "NN.py (the full run in the notebook)", grader=_RUN),
+               "NN.py (the full run in the notebook)", grader=_RUN, parts=(3, 2, 2.5)),
     GradedItem("1.2.2", "Learning rates", 2, "written answer", grader=_HAND, written=True),
     GradedItem("1.3", "Loss plot and CE value for mini-batch GD", 7.5,
-               "NN.py (the full run in the notebook)", grader=_RUN),
+               "NN.py (the full run in the notebook)", grader=_RUN, parts=_RUN_PARTS),
     GradedItem("1.4", "Loss plot and CE value for GD with Adam", 7.5,
-               "NN.py (the full run in the notebook)", grader=_RUN, undergraduate_bonus=1.0),
+               "NN.py (the full run in the notebook)", grader=_RUN, undergraduate_bonus=1.0,
+               parts=_RUN_PARTS),
     GradedItem("1.5", "Loss plot and CE value for mini-batch GD with Adam", 7.5,
-               "NN.py (the full run in the notebook)", grader=_RUN, undergraduate_bonus=1.0),
+               "NN.py (the full run in the notebook)", grader=_RUN, undergraduate_bonus=1.0,
+               parts=_RUN_PARTS),
     GradedItem("2.1.1", "Data augmentation", 5,
                "cnn_image_transformations.py: create_training_transformations, "
                "create_testing_transformations, TransformedDataset",
@@ -100,10 +108,10 @@ ITEMS = (
                "cnn_trainer.py: Trainer.run_epoch, Trainer.tune", ("TestCNN.test_tune_limits",),
                "the totals that run_epoch returns on a fixed batch (4 points), then your tune() "
                "trained on the course data: 2 points for any result, 2 more at 70%, 75% and 80% "
-               "best validation accuracy", undergraduate_bonus=1.8),
+               "best validation accuracy", undergraduate_bonus=1.8, parts=(4, 2, 2, 2, 2)),
     GradedItem("2.1.4", "Examining loss plots", 2, "cnn_trainer.py (your tune() run)",
                grader="training loss and accuracy improve from the first epoch to the last, "
-                      "validation ones at their best", undergraduate_bonus=0.3),
+                      "validation ones at their best", undergraduate_bonus=0.3, parts=(1, 1)),
     GradedItem("2.1.5", "Evaluating the confusion matrix", 2, "cnn_trainer.py (your tune() run)",
                grader="every class's test recall (confusion-matrix diagonal) above 0.5",
                undergraduate_bonus=0.3),
