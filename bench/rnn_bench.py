@@ -2,15 +2,15 @@
 
 For each model: the median wall time of one training epoch (training pass
 plus the validation pass) with the precision ``train`` uses by default
-(bf16 autocast where the hardware supports it) against plain fp32, in the
-same process; then a full training run with the hyperparameters of
-``set_hyperparameters()``, holding out the last 10% of the windows, and its
-final training and validation loss.
+(bf16 autocast where the hardware supports it) and, when that is not fp32,
+with plain fp32 too, in the same process; then a full training run with
+the hyperparameters of ``set_hyperparameters()``, holding out the last 10%
+of the windows, and its final training and validation loss.
 Checkpoints go to a temporary folder, never to rnn_model_weights/.
 
 Run from the repository root::
 
-    .venv/bin/python -m bench.rnn_bench                 # epoch timings + 10-epoch losses
+    .venv/bin/python -m bench.rnn_bench                 # epoch timings + full runs
     .venv/bin/python -m bench.rnn_bench --skip-full --repeats 1   # quick look
 """
 
@@ -23,6 +23,7 @@ from lstm import LSTM
 from rnn import RNN
 from bench.machine import describe
 from bench.results import record
+from utilities import runtime
 from utilities.utils import load_macbeth_text, preprocess_text_data
 
 MODELS = {"RNN": RNN, "LSTM": LSTM}
@@ -31,7 +32,7 @@ VALIDATION_FRACTION = 0.1
 
 
 def median_epoch_seconds(cls, data, precision, repeats, weights_dir):
-    """Median seconds per epoch over ``repeats`` epochs at ``precision``."""
+    """Median seconds per epoch over ``repeats`` epochs at ``precision`` ("fp32" or "bf16")."""
     wrapper = cls(data["vocab_size"], data["sequence_len"], weights_dir=weights_dir,
                   precision=precision)
     wrapper.set_hyperparameters()
@@ -39,7 +40,7 @@ def median_epoch_seconds(cls, data, precision, repeats, weights_dir):
     wrapper.define_model()
     history = wrapper.train(data["x"], data["y"], train_from_scratch=True,
                             validation_fraction=VALIDATION_FRACTION, verbose=False)
-    return statistics.median(history["epoch_seconds"]), wrapper.precision
+    return statistics.median(history["epoch_seconds"])
 
 
 def full_run(cls, data, weights_dir):
@@ -64,15 +65,21 @@ def main():
     data = preprocess_text_data(load_macbeth_text())
     print(f"windows {data['x'].shape}, vocab {data['vocab_size']}, "
           f"load average {os.getloadavg()[0]:.2f}")
+    # What train() runs by default, then fp32 beside it; on a machine whose
+    # default is fp32 the second timing would repeat the first.
+    default = runtime.resolve_precision("auto", runtime.select_device())
+    precisions = [default] + (["fp32"] if default != "fp32" else [])
     figures = {}
     with tempfile.TemporaryDirectory() as weights_dir:
         for name in args.models:
             cls = MODELS[name]
-            auto, used = median_epoch_seconds(cls, data, "auto", args.repeats, weights_dir)
-            fp32, _ = median_epoch_seconds(cls, data, "fp32", args.repeats, weights_dir)
-            print(f"{name}: epoch {auto:.1f} s ({used}) vs {fp32:.1f} s (fp32), "
-                  f"ratio fp32/used {fp32 / auto:.2f} (median of {args.repeats})")
-            figures[f"{name} epoch s ({used}, fp32)"] = [round(auto, 1), round(fp32, 1)]
+            seconds = [median_epoch_seconds(cls, data, p, args.repeats, weights_dir)
+                       for p in precisions]
+            timings = ", ".join(f"{s:.1f} s ({p})" for p, s in zip(precisions, seconds))
+            ratio = f", ratio fp32/{default} {seconds[1] / seconds[0]:.2f}" if len(seconds) > 1 else ""
+            print(f"{name}: epoch {timings}{ratio} (median of {args.repeats}; "
+                  f"train() uses {default} here)")
+            figures[f"{name} epoch s ({', '.join(precisions)})"] = [round(s, 1) for s in seconds]
             if args.skip_full:
                 continue
             wrapper = full_run(cls, data, weights_dir)
