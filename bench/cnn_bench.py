@@ -43,9 +43,9 @@ from cnn_image_transformations import (
     TransformedDataset, create_testing_transformations, create_training_transformations,
 )
 from cnn_trainer import Trainer
-from bench.machine import describe
+from bench.machine import describe, timed_precisions
 from bench.results import record
-from utilities.runtime import autocast, cpu_has_native_bf16, default_loader_workers, select_device
+from utilities.runtime import autocast, default_loader_workers, select_device
 from utilities.utils import (
     MRI_CLASSES, MRI_FILE, get_mri_dataset, get_mri_leak_free_mask, split_mri_validation,
 )
@@ -101,9 +101,9 @@ def seconds_per_epoch(trainset, testset, precision, layout, batch_size, seed):
 
 
 def epoch_configurations():
-    """(label, precision, layout) of every path this machine can run, bf16 first."""
+    """(label, precision, layout) to time: train()'s default precision first, then fp32."""
     layouts = [("channels_last", torch.channels_last), ("contiguous", torch.contiguous_format)]
-    precisions = ["bf16", "fp32"] if cpu_has_native_bf16() else ["fp32"]
+    precisions = timed_precisions(select_device())
     return [(f"{p} {name}", p, layout) for p in precisions for name, layout in layouts]
 
 

@@ -21,9 +21,9 @@ import tempfile
 
 from lstm import LSTM
 from rnn import RNN
-from bench.machine import describe
+from bench.machine import describe, timed_precisions
 from bench.results import record
-from utilities import runtime
+from utilities.runtime import select_device
 from utilities.utils import load_macbeth_text, preprocess_text_data
 
 MODELS = {"RNN": RNN, "LSTM": LSTM}
@@ -65,10 +65,7 @@ def main():
     data = preprocess_text_data(load_macbeth_text())
     print(f"windows {data['x'].shape}, vocab {data['vocab_size']}, "
           f"load average {os.getloadavg()[0]:.2f}")
-    # What train() runs by default, then fp32 beside it; on a machine whose
-    # default is fp32 the second timing would repeat the first.
-    default = runtime.resolve_precision("auto", runtime.select_device())
-    precisions = [default] + (["fp32"] if default != "fp32" else [])
+    precisions = timed_precisions(select_device())
     figures = {}
     with tempfile.TemporaryDirectory() as weights_dir:
         for name in args.models:
@@ -76,9 +73,10 @@ def main():
             seconds = [median_epoch_seconds(cls, data, p, args.repeats, weights_dir)
                        for p in precisions]
             timings = ", ".join(f"{s:.1f} s ({p})" for p, s in zip(precisions, seconds))
-            ratio = f", ratio fp32/{default} {seconds[1] / seconds[0]:.2f}" if len(seconds) > 1 else ""
-            print(f"{name}: epoch {timings}{ratio} (median of {args.repeats}; "
-                  f"train() uses {default} here)")
+            if len(seconds) > 1:
+                timings += f", ratio fp32/{precisions[0]} {seconds[1] / seconds[0]:.2f}"
+            print(f"{name}: epoch {timings} (median of {args.repeats}; "
+                  f"train() uses {precisions[0]} here)")
             figures[f"{name} epoch s ({', '.join(precisions)})"] = [round(s, 1) for s in seconds]
             if args.skip_full:
                 continue

@@ -44,9 +44,10 @@ class Item:
     Q4); ``grad_only_percent`` marks a graduate-only item and gives its
     undergraduate-bonus weight. ``check(ctx)`` returns one ``(passed,
     message)`` per part, and ``parts`` gives those parts' shares of
-    ``points`` in the graduate table (from utilities/items.py). ``probes`` are the probes the check may
-    run; ``files``, the submission files they call: if none of them differ
-    from another submission, neither can the item's score.
+    ``points`` in the graduate table (from utilities/items.py). ``probes``
+    are the probes the check may run; ``files``, the submission files they
+    call: if none of them differ from another submission, neither can the
+    item's score.
     """
 
     number: str

@@ -1,10 +1,13 @@
-"""bench/results.py keeps the latest figures per bench script and machine line; nn_bench's --against."""
+"""bench/results.py keeps the latest figures per bench script and machine line; nn_bench's
+--against; the precisions the benches time."""
 
 import json
 
 import pytest
+import torch
 
-from bench import nn_bench, results
+from bench import machine, nn_bench, results
+from utilities import runtime
 from utilities.utils import get_housing_dataset
 
 
@@ -29,3 +32,13 @@ def test_nn_bench_runs_the_network_of_a_git_revision(tmp_path):
     assert set(medians) == {"now", "HEAD"} and all(m.shape == (2,) for m in medians.values())
     with pytest.raises(ValueError, match="git revision that has NN.py, got 'no-such-rev'"):
         nn_bench.network_at("no-such-rev")
+
+
+def test_benches_time_the_default_precision_then_fp32(monkeypatch):
+    cpu = torch.device("cpu")
+    monkeypatch.setattr(runtime, "cpu_has_native_bf16", lambda: True)
+    assert machine.timed_precisions(cpu) == ["bf16", "fp32"]
+    assert "native bf16 yes (auto precision: bf16)" in machine.describe()
+    monkeypatch.setattr(runtime, "cpu_has_native_bf16", lambda: False)
+    assert machine.timed_precisions(cpu) == ["fp32"]
+    assert "native bf16 no (auto precision: fp32)" in machine.describe()
